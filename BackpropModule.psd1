@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'BackpropModule.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f3c1e-8d47-4a8e-9b1f-2c6d7e4a9f10'
+    Author               = 'BackpropModule developers'
+    CompanyName          = 'BackpropModule'
+    Copyright            = '(c) 2026 BackpropModule developers. MIT License.'
+    Description          = 'Build, inspect, verify and train fully-connected neural networks with hand-written backpropagation. Every step (forward pass, gradients, update) is an object on the pipeline.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    TypesToProcess       = @('BackpropModule.Types.ps1xml')
+    FormatsToProcess     = @('BackpropModule.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-Network'
+        'Invoke-Forward'
+        'Invoke-Backward'
+        'Update-Network'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('NeuralNetwork', 'Backpropagation', 'MachineLearning', 'DeepLearning', 'Education', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/backpropmodule/BackpropModule'
+            ReleaseNotes = 'First release: networks, forward and backward passes, gradient descent.'
+        }
+    }
+}

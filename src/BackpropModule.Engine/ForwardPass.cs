@@ -1,0 +1,122 @@
+using System.Collections.Generic;
+using System.Globalization;
+using BackpropModule.Engine.Tensors;
+
+namespace BackpropModule.Engine
+{
+    /// <summary>
+    /// Everything one forward pass computed: per layer its input x, pre-activation a = x·W + b and
+    /// output z = f(a); the network output, the target and the loss. It is the cache backward
+    /// reads, owned by the pass rather than by the layers, so passes never overwrite each other.
+    /// </summary>
+    public sealed class ForwardPass
+    {
+        internal ForwardPass(Network network, long version, Tensor input, Tensor target, IReadOnlyList<LayerTrace> layers, double? loss)
+        {
+            Network = network;
+            ParameterVersion = version;
+            Input = input;
+            Target = target;
+            Layers = layers;
+            Loss = loss;
+        }
+
+        /// <summary>The network that computed this pass.</summary>
+        public Network Network { get; }
+
+        /// <summary>The network's <see cref="Engine.Network.Version"/> when the pass was computed.</summary>
+        public long ParameterVersion { get; }
+
+        /// <summary>True when the network has been updated since; backward on a stale pass is refused.</summary>
+        public bool IsStale => Network.Version != ParameterVersion;
+
+        /// <summary>The input batch, one sample per row.</summary>
+        public Tensor Input { get; }
+
+        /// <summary>The target as one row per sample (class indices already made one-hot), or null.</summary>
+        public Tensor Target { get; }
+
+        /// <summary>Per layer: input, pre-activation, output.</summary>
+        public IReadOnlyList<LayerTrace> Layers { get; }
+
+        /// <summary>The network output (the last layer's output).</summary>
+        public Tensor Output => Layers[Layers.Count - 1].Output;
+
+        /// <summary>The loss averaged over the batch, or null without a target.</summary>
+        public double? Loss { get; }
+
+        /// <summary>Number of samples.</summary>
+        public int BatchSize => Input.Rows;
+
+        /// <summary>The output shape as text.</summary>
+        public string OutputShape => Output.Shape;
+
+        /// <summary>Name of the loss function.</summary>
+        public string LossFunction => Network.OutputLoss.LossName;
+
+        /// <summary>For each sample, the index of its largest output (the predicted class).</summary>
+        public int[] Predictions()
+        {
+            var o = Output;
+            var result = new int[o.Rows];
+            for (int r = 0; r < o.Rows; r++)
+            {
+                int best = 0;
+                for (int c = 1; c < o.Columns; c++) if (o[r, c] > o[r, best]) best = c;
+                result[r] = o.Columns == 1 ? (o[r, 0] >= 0.5 ? 1 : 0) : best;
+            }
+            return result;
+        }
+
+        /// <summary>Fraction of samples whose predicted class matches the target's, or null without a target.</summary>
+        public double? Accuracy()
+        {
+            if (Target == null) return null;
+            int[] p = Predictions();
+            int hit = 0;
+            for (int r = 0; r < p.Length; r++)
+            {
+                int want;
+                if (Target.Columns == 1) want = Target[r, 0] >= 0.5 ? 1 : 0;
+                else { want = 0; for (int c = 1; c < Target.Columns; c++) if (Target[r, c] > Target[r, want]) want = c; }
+                if (want == p[r]) hit++;
+            }
+            return (double)hit / p.Length;
+        }
+
+        /// <inheritdoc/>
+        public override string ToString() =>
+            $"ForwardPass batch {BatchSize}, output {OutputShape}, loss {(Loss.HasValue ? Loss.Value.ToString("G10", CultureInfo.InvariantCulture) : "(no target)")}";
+    }
+
+    /// <summary>What one layer computed in a forward pass: x → a = x·W + b → z = f(a).</summary>
+    public sealed class LayerTrace
+    {
+        internal LayerTrace(int layer, string activation, Tensor input, Tensor preActivation, Tensor output)
+        {
+            Layer = layer;
+            Activation = activation;
+            Input = input;
+            PreActivation = preActivation;
+            Output = output;
+        }
+
+        /// <summary>1-based layer number (W1 and b1 belong to layer 1).</summary>
+        public int Layer { get; }
+
+        /// <summary>The function applied after the affine part.</summary>
+        public string Activation { get; }
+
+        /// <summary>x, the layer's input.</summary>
+        public Tensor Input { get; }
+
+        /// <summary>a = x·W + b.</summary>
+        public Tensor PreActivation { get; }
+
+        /// <summary>z = f(a), the layer's output.</summary>
+        public Tensor Output { get; }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"Layer {Layer} {Activation}: {Input.Shape} → {Output.Shape}";
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using BackpropModule.Engine.Tensors;
+
+namespace BackpropModule.Engine
+{
+    /// <summary>
+    /// The result of a backward pass: one gradient per parameter (dW1, db1, …, same shape as the
+    /// parameter) and per layer the delta dL/da, the gradient of the loss with respect to that
+    /// layer's pre-activation.
+    /// </summary>
+    public sealed class Gradients
+    {
+        internal Gradients(Network network, long version, double loss, int batchSize, Tensor[] byParameter, Tensor[] deltas)
+        {
+            Network = network;
+            ParameterVersion = version;
+            Loss = loss;
+            BatchSize = batchSize;
+            ByParameter = byParameter;
+            Deltas = deltas;
+        }
+
+        /// <summary>Creates gradients from explicit values (W1, b1, … order), e.g. to check a gradient computed elsewhere.</summary>
+        /// <exception cref="BackpropException">The count or a shape does not match the network.</exception>
+        public static Gradients FromValues(Network network, IReadOnlyList<Tensor> values)
+        {
+            if (network == null) throw new ArgumentNullException(nameof(network));
+            if (values == null || values.Count != network.Parameters.Count)
+                throw new BackpropException(ErrorIds.GradientNetworkMismatch, ErrorKind.InvalidArgument, values,
+                    $"The network has {network.Parameters.Count} parameters; got {values?.Count ?? 0} gradients.");
+            var g = new Gradients(network, network.Version, double.NaN, 0, values.ToArray(), new Tensor[0]);
+            network.CheckGradients(g);
+            return g;
+        }
+
+        /// <summary>The network these gradients are for.</summary>
+        public Network Network { get; }
+
+        /// <summary>The network version they were computed at.</summary>
+        public long ParameterVersion { get; }
+
+        /// <summary>True when the network has been updated since.</summary>
+        public bool IsStale => Network.Version != ParameterVersion;
+
+        /// <summary>The loss of the forward pass they came from.</summary>
+        public double Loss { get; }
+
+        /// <summary>Samples in that pass.</summary>
+        public int BatchSize { get; }
+
+        /// <summary>Gradients aligned with <see cref="Engine.Network.Parameters"/>.</summary>
+        internal Tensor[] ByParameter { get; }
+
+        /// <summary>Per layer (index 0 = layer 1), dL/da for the pre-activation a.</summary>
+        public IReadOnlyList<Tensor> Deltas { get; }
+
+        /// <summary>Gradient names in parameter order: dW1, db1, dW2, ….</summary>
+        public IReadOnlyList<string> Names => Network.Parameters.Select(p => p.GradientName).ToArray();
+
+        /// <summary>The gradient by name; both <c>dW1</c> and <c>W1</c> work. Null when there is none.</summary>
+        public Tensor this[string name]
+        {
+            get
+            {
+                if (name == null) return null;
+                var ps = Network.Parameters;
+                for (int i = 0; i < ps.Count; i++)
+                    if (string.Equals(ps[i].GradientName, name, StringComparison.OrdinalIgnoreCase)
+                        || string.Equals(ps[i].Name, name, StringComparison.OrdinalIgnoreCase)) return ByParameter[i];
+                return null;
+            }
+        }
+
+        /// <summary>The gradient of parameter number i (W1, b1, W2, … order).</summary>
+        public Tensor GetByIndex(int i) => ByParameter[i];
+
+        /// <summary>Euclidean norm over all gradients together.</summary>
+        public double Norm()
+        {
+            double s = 0;
+            foreach (var t in ByParameter) foreach (double v in t.Data) s += v * v;
+            return Math.Sqrt(s);
+        }
+
+        /// <summary>A deep copy (same network and version).</summary>
+        public Gradients Clone() => new Gradients(Network, ParameterVersion, Loss, BatchSize,
+            ByParameter.Select(t => t.Clone()).ToArray(), Deltas.Select(t => t.Clone()).ToArray());
+
+        /// <inheritdoc/>
+        public override string ToString() =>
+            "Gradients " + string.Join(", ", Network.Parameters.Select((p, i) => p.GradientName + " " + ByParameter[i].Shape)) +
+            $"; loss {Loss.ToString("G10", CultureInfo.InvariantCulture)}, norm {Norm().ToString("G6", CultureInfo.InvariantCulture)}";
+    }
+}

@@ -1,0 +1,376 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using BackpropModule.Engine.Layers;
+using BackpropModule.Engine.Losses;
+using BackpropModule.Engine.Randomness;
+using BackpropModule.Engine.Tensors;
+using Init = BackpropModule.Engine.Layers.WeightInit;
+
+namespace BackpropModule.Engine
+{
+    /// <summary>
+    /// A fully-connected network: Affine layers with a hidden activation between them and an
+    /// output function + loss after the last. Layers are stateless; a <see cref="ForwardPass"/>
+    /// owns the intermediate values, so passes never interfere. Every change to the parameters
+    /// increments <see cref="Version"/>, which is how stale passes and gradients are detected.
+    /// </summary>
+    public sealed class Network
+    {
+        private readonly AffineLayer[] layers;
+        private readonly Parameter[] parameters;
+
+        /// <summary>Creates a network with freshly drawn weights.</summary>
+        /// <exception cref="BackpropException">Fewer than two sizes, a size ≤ 0, or a bad weight scale.</exception>
+        public Network(IReadOnlyList<int> layerSizes, ActivationKind activation, OutputKind output,
+            WeightInitKind weightInit = WeightInitKind.Default, double weightScale = 0.01, long? seed = null)
+        {
+            ValidateSizes(layerSizes);
+            if (!(weightScale > 0) || double.IsInfinity(weightScale))
+                throw new BackpropException(ErrorIds.WeightScaleInvalid, ErrorKind.InvalidArgument, weightScale,
+                    $"The weight scale must be a positive finite number; got {weightScale.ToString(CultureInfo.InvariantCulture)}.");
+            Seed = seed ?? SeededRandom.NewSeed();
+            WeightInit = Init.Resolve(weightInit, activation);
+            WeightScale = weightScale;
+            var rng = new SeededRandom(Seed);
+            var weights = new List<Tensor>();
+            for (int i = 0; i + 1 < layerSizes.Count; i++)
+            {
+                double std = Init.StandardDeviation(WeightInit, layerSizes[i], weightScale);
+                weights.Add(Init.Draw(rng, layerSizes[i], layerSizes[i + 1], std));
+                weights.Add(new Tensor(1, layerSizes[i + 1]));
+            }
+            LayerSizes = layerSizes.ToArray();
+            Activation = activation;
+            Output = output;
+            HiddenActivation = Activations.Create(activation);
+            OutputLoss = OutputLosses.Create(output);
+            layers = BuildLayers(weights, out parameters);
+        }
+
+        /// <summary>Creates a network around existing parameter values (W1, b1, W2, b2, … in order), for loading.</summary>
+        /// <exception cref="BackpropException">The sizes are invalid or a parameter does not have the shape they imply.</exception>
+        public Network(IReadOnlyList<int> layerSizes, ActivationKind activation, OutputKind output, IReadOnlyList<Tensor> parameterValues,
+            WeightInitKind weightInit = WeightInitKind.Default, long seed = 0)
+        {
+            ValidateSizes(layerSizes);
+            if (parameterValues == null || parameterValues.Count != 2 * (layerSizes.Count - 1))
+                throw new BackpropException(ErrorIds.LayerSizeInvalid, ErrorKind.InvalidData, parameterValues,
+                    $"A network with {layerSizes.Count} layer sizes has {2 * (layerSizes.Count - 1)} parameters; got {parameterValues?.Count ?? 0}.");
+            for (int i = 0; i + 1 < layerSizes.Count; i++)
+            {
+                Tensor w = parameterValues[2 * i], b = parameterValues[2 * i + 1];
+                if (w.Rows != layerSizes[i] || w.Columns != layerSizes[i + 1] || b.Rows != 1 || b.Columns != layerSizes[i + 1])
+                    throw new BackpropException(ErrorIds.LayerSizeInvalid, ErrorKind.InvalidData, parameterValues,
+                        $"Layer {i + 1} needs W {layerSizes[i]}x{layerSizes[i + 1]} and b 1x{layerSizes[i + 1]}; got {w.Shape} and {b.Shape}.");
+            }
+            LayerSizes = layerSizes.ToArray();
+            Activation = activation;
+            Output = output;
+            Seed = seed;
+            WeightInit = Init.Resolve(weightInit, activation);
+            WeightScale = 0.01;
+            HiddenActivation = Activations.Create(activation);
+            OutputLoss = OutputLosses.Create(output);
+            layers = BuildLayers(parameterValues, out parameters);
+        }
+
+        private static AffineLayer[] BuildLayers(IReadOnlyList<Tensor> values, out Parameter[] parameters)
+        {
+            var result = new AffineLayer[values.Count / 2];
+            var ps = new List<Parameter>();
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = new AffineLayer(i + 1, values[2 * i], values[2 * i + 1]);
+                ps.Add(result[i].W);
+                ps.Add(result[i].B);
+            }
+            parameters = ps.ToArray();
+            return result;
+        }
+
+        private static void ValidateSizes(IReadOnlyList<int> sizes)
+        {
+            if (sizes == null || sizes.Count < 2)
+                throw new BackpropException(ErrorIds.LayerSizesTooFew, ErrorKind.InvalidArgument, sizes,
+                    $"A network needs at least two layer sizes (inputs and outputs); got {sizes?.Count ?? 0}.");
+            for (int i = 0; i < sizes.Count; i++)
+                if (sizes[i] <= 0)
+                    throw new BackpropException(ErrorIds.LayerSizeInvalid, ErrorKind.InvalidArgument, sizes,
+                        $"Layer size {i} is {sizes[i]}; every size must be at least 1.");
+        }
+
+        /// <summary>Units per layer, inputs first.</summary>
+        public int[] LayerSizes { get; }
+
+        /// <summary>The hidden activation.</summary>
+        public ActivationKind Activation { get; }
+
+        /// <summary>The output function (and so the loss).</summary>
+        public OutputKind Output { get; }
+
+        /// <summary>Name of the loss, e.g. CrossEntropy.</summary>
+        public string Loss => OutputLoss.LossName;
+
+        /// <summary>The weight initialisation that was used.</summary>
+        public WeightInitKind WeightInit { get; }
+
+        /// <summary>The scale of <see cref="WeightInitKind.Normal"/> initialisation.</summary>
+        public double WeightScale { get; }
+
+        /// <summary>The seed the weights were drawn with.</summary>
+        public long Seed { get; }
+
+        /// <summary>Number of inputs.</summary>
+        public int InputSize => LayerSizes[0];
+
+        /// <summary>Number of outputs.</summary>
+        public int OutputSize => LayerSizes[LayerSizes.Length - 1];
+
+        /// <summary>The Affine layers, 1-based names (W1, b1 belong to Layers[0]).</summary>
+        public IReadOnlyList<AffineLayer> Layers => layers;
+
+        /// <summary>All parameters in order W1, b1, W2, b2, ….</summary>
+        public IReadOnlyList<Parameter> Parameters => parameters;
+
+        /// <summary>Total number of learnable values.</summary>
+        public int ParameterCount => parameters.Sum(p => p.Value.Count);
+
+        /// <summary>Increments on every parameter change; passes and gradients remember it.</summary>
+        public long Version { get; private set; }
+
+        /// <summary>The hidden activation object.</summary>
+        public IActivation HiddenActivation { get; }
+
+        /// <summary>The output/loss object.</summary>
+        public IOutputLoss OutputLoss { get; }
+
+        /// <summary>True for a softmax output with more than one class, where targets may be class indices.</summary>
+        public bool IsClassifier => Output == OutputKind.Softmax || (Output == OutputKind.Sigmoid && OutputSize == 1);
+
+        /// <summary>The parameter with this name (W1, b1, …), or null.</summary>
+        public Parameter FindParameter(string name) =>
+            parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Marks the parameters as changed (call after changing <see cref="Parameter.Value"/> in place).</summary>
+        public void MarkUpdated() => Version++;
+
+        /// <summary>Runs the network on x (rows are samples); with a target, also computes the loss.</summary>
+        /// <exception cref="BackpropException">x or t is empty, not finite, or of the wrong shape.</exception>
+        public ForwardPass Forward(Tensor x, Tensor t = null)
+        {
+            CheckInput(x);
+            Tensor target = t == null ? null : PrepareTarget(t, x.Rows);
+            var traces = new LayerTrace[layers.Length];
+            Tensor input = x;
+            for (int i = 0; i < layers.Length; i++)
+            {
+                var a = new Tensor(x.Rows, layers[i].Outputs);
+                var z = new Tensor(x.Rows, layers[i].Outputs);
+                layers[i].Forward(input, a);
+                bool last = i == layers.Length - 1;
+                if (last) OutputLoss.Forward(a, z); else HiddenActivation.Forward(a, z);
+                traces[i] = new LayerTrace(i + 1, last ? OutputLoss.Name : HiddenActivation.Name, input, a, z);
+                input = z;
+            }
+            double? loss = target == null ? (double?)null : OutputLoss.Loss(traces[traces.Length - 1].PreActivation, input, target);
+            return new ForwardPass(this, Version, x, target, traces, loss);
+        }
+
+        /// <summary>The loss on (x, t) with the current parameters, allocating nothing that is kept.</summary>
+        public double ComputeLoss(Tensor x, Tensor t) => Forward(x, t).Loss.Value;
+
+        /// <summary>Backpropagates a pass that has a target. Never mutates the pass.</summary>
+        /// <exception cref="BackpropException">The pass has no target, is stale, or belongs to another network.</exception>
+        public Gradients Backward(ForwardPass pass)
+        {
+            if (pass == null) throw new ArgumentNullException(nameof(pass));
+            if (!ReferenceEquals(pass.Network, this))
+                throw new BackpropException(ErrorIds.GradientNetworkMismatch, ErrorKind.InvalidArgument, pass, "This forward pass was computed by another network.");
+            if (pass.Target == null)
+                throw new BackpropException(ErrorIds.TargetMissing, ErrorKind.InvalidOperation, pass,
+                    "This forward pass has no target, so there is no loss to backpropagate. Run Invoke-Forward with -Target.");
+            if (pass.ParameterVersion != Version)
+                throw new BackpropException(ErrorIds.ForwardPassStale, ErrorKind.InvalidOperation, pass,
+                    $"This forward pass was computed with parameter version {pass.ParameterVersion}, but the network has been updated since (version {Version}). Run Invoke-Forward again.");
+            int n = pass.Input.Rows;
+            var grads = new Tensor[parameters.Length];
+            var deltas = new Tensor[layers.Length];
+            int last = layers.Length - 1;
+            var delta = new Tensor(n, layers[last].Outputs);
+            OutputLoss.Backward(pass.Layers[last].Output, pass.Target, delta);
+            for (int i = last; i >= 0; i--)
+            {
+                deltas[i] = delta;
+                var dW = new Tensor(layers[i].Inputs, layers[i].Outputs);
+                var db = new Tensor(1, layers[i].Outputs);
+                Tensor dx = i > 0 ? new Tensor(n, layers[i].Inputs) : null;
+                layers[i].Backward(pass.Layers[i].Input, delta, dW, db, dx);
+                grads[2 * i] = dW;
+                grads[2 * i + 1] = db;
+                if (i > 0)
+                {
+                    var below = pass.Layers[i - 1];
+                    var da = new Tensor(n, layers[i - 1].Outputs);
+                    HiddenActivation.Backward(below.PreActivation, below.Output, dx, da);
+                    delta = da;
+                }
+            }
+            return new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas);
+        }
+
+        /// <summary>Plain gradient descent, W ← W − η·dW for every parameter, then <see cref="Version"/> increments.</summary>
+        /// <exception cref="BackpropException">Bad learning rate, gradients of another network, or a non-finite gradient; the network is unchanged.</exception>
+        public void ApplyGradientDescent(Gradients gradients, double learningRate)
+        {
+            CheckGradients(gradients);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new BackpropException(ErrorIds.LearningRateInvalid, ErrorKind.InvalidArgument, learningRate,
+                    $"The learning rate must be a positive finite number; got {learningRate.ToString(CultureInfo.InvariantCulture)}.");
+            for (int p = 0; p < parameters.Length; p++)
+            {
+                double[] w = parameters[p].Value.Data, g = gradients.ByParameter[p].Data;
+                for (int i = 0; i < w.Length; i++) w[i] -= learningRate * g[i];
+            }
+            Version++;
+        }
+
+        /// <summary>Checks that gradients belong to this network and are finite.</summary>
+        /// <exception cref="BackpropException">They do not.</exception>
+        public void CheckGradients(Gradients gradients)
+        {
+            if (gradients == null) throw new ArgumentNullException(nameof(gradients));
+            if (!ReferenceEquals(gradients.Network, this))
+                throw new BackpropException(ErrorIds.GradientNetworkMismatch, ErrorKind.InvalidArgument, gradients,
+                    "These gradients were computed for another network.");
+            for (int p = 0; p < parameters.Length; p++)
+            {
+                var g = gradients.ByParameter[p];
+                if (g.Rows != parameters[p].Value.Rows || g.Columns != parameters[p].Value.Columns)
+                    throw new BackpropException(ErrorIds.GradientNetworkMismatch, ErrorKind.InvalidArgument, gradients,
+                        $"Gradient {parameters[p].GradientName} is {g.Shape}; parameter {parameters[p].Name} is {parameters[p].Shape}.");
+                var bad = g.FindNonFinite();
+                if (bad != null)
+                    throw new BackpropException(ErrorIds.GradientNotFinite, ErrorKind.InvalidData, gradients,
+                        $"Gradient {parameters[p].GradientName} is not finite at row {bad.Value.Row}, column {bad.Value.Column}; nothing was updated.");
+            }
+        }
+
+        /// <summary>Checks that x is a non-empty, finite batch of the right width.</summary>
+        /// <exception cref="BackpropException">It is not.</exception>
+        public void CheckInput(Tensor x)
+        {
+            if (x == null || x.Rows == 0 || x.Columns == 0)
+                throw new BackpropException(ErrorIds.InputEmpty, ErrorKind.InvalidData, x, "The input holds no samples.");
+            if (x.Columns != InputSize)
+                throw new BackpropException(ErrorIds.InputShapeMismatch, ErrorKind.InvalidData, x,
+                    $"The input has {x.Columns} features per sample (shape {x.Shape}); this network's first layer takes {InputSize}.");
+            var bad = x.FindNonFinite();
+            if (bad != null)
+                throw new BackpropException(ErrorIds.InputNotFinite, ErrorKind.InvalidData, x,
+                    $"The input is NaN or infinite at row {bad.Value.Row}, column {bad.Value.Column}.");
+        }
+
+        /// <summary>
+        /// Validates a target for a batch of n samples and returns it as an n × outputs tensor.
+        /// A softmax network with several outputs also takes an n × 1 column of class indices,
+        /// which becomes one-hot rows.
+        /// </summary>
+        /// <exception cref="BackpropException">Wrong shape, class index out of range, or not finite.</exception>
+        public Tensor PrepareTarget(Tensor t, int n)
+        {
+            if (t == null) throw new ArgumentNullException(nameof(t));
+            var bad = t.FindNonFinite();
+            if (bad != null)
+                throw new BackpropException(ErrorIds.TargetNotFinite, ErrorKind.InvalidData, t,
+                    $"The target is NaN or infinite at row {bad.Value.Row}, column {bad.Value.Column}.");
+            if (Output == OutputKind.Softmax && OutputSize > 1 && t.Columns == 1 && t.Rows == n)
+                return OneHot(t);
+            if (t.Rows != n || t.Columns != OutputSize)
+                throw new BackpropException(ErrorIds.TargetShapeMismatch, ErrorKind.InvalidData, t,
+                    $"The target is {t.Shape}; for {n} sample(s) this network needs {n}x{OutputSize}" +
+                    (Output == OutputKind.Softmax && OutputSize > 1 ? $" (one-hot rows) or {n}x1 (class indices 0..{OutputSize - 1})." : "."));
+            return t;
+        }
+
+        private Tensor OneHot(Tensor indices)
+        {
+            var hot = new Tensor(indices.Rows, OutputSize);
+            for (int r = 0; r < indices.Rows; r++)
+            {
+                double v = indices.Data[r];
+                if (v != Math.Floor(v) || v < 0 || v >= OutputSize)
+                    throw new BackpropException(ErrorIds.TargetClassOutOfRange, ErrorKind.InvalidData, indices,
+                        $"Target row {r} is class {v.ToString(CultureInfo.InvariantCulture)}; this network has classes 0..{OutputSize - 1}.");
+                hot.Data[r + (int)v * indices.Rows] = 1.0;
+            }
+            return hot;
+        }
+
+        /// <summary>Copies of all parameter values, for restoring later.</summary>
+        public Tensor[] SnapshotParameters() => parameters.Select(p => p.Value.Clone()).ToArray();
+
+        /// <summary>Restores values from <see cref="SnapshotParameters"/> in place and increments the version.</summary>
+        public void RestoreParameters(IReadOnlyList<Tensor> snapshot)
+        {
+            if (snapshot == null || snapshot.Count != parameters.Length) throw new ArgumentException("The snapshot does not match this network.", nameof(snapshot));
+            for (int p = 0; p < parameters.Length; p++) snapshot[p].CopyTo(parameters[p].Value);
+            Version++;
+        }
+
+        /// <summary>One row per layer, for the console table.</summary>
+        public IReadOnlyList<LayerInfo> Describe()
+        {
+            var rows = new List<LayerInfo>();
+            for (int i = 0; i < layers.Length; i++)
+            {
+                var l = layers[i];
+                bool last = i == layers.Length - 1;
+                rows.Add(new LayerInfo(i + 1, "Affine+" + (last ? OutputLoss.Name : HiddenActivation.Name), l.Inputs, l.Outputs,
+                    l.W.Name + " " + l.W.Shape + ", " + l.B.Name + " " + l.B.Shape, l.W.Value.Count + l.B.Value.Count));
+            }
+            return rows;
+        }
+
+        /// <summary>Architecture, e.g. <c>784-100-10 ReLU → Softmax/CrossEntropy</c>.</summary>
+        public string Architecture =>
+            string.Join("-", LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture))) + " " + HiddenActivation.Name + " → " + OutputLoss.Name + "/" + OutputLoss.LossName;
+
+        /// <inheritdoc/>
+        public override string ToString()
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine($"Network {Architecture}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, init {WeightInit}, seed {Seed}, version {Version}");
+            sb.AppendLine();
+            var rows = Describe();
+            string[] head = { "Layer", "Kind", "Inputs", "Outputs", "Parameters", "Count" };
+            var cells = new List<string[]> { head };
+            cells.AddRange(rows.Select(r => new[] { r.Layer.ToString(CultureInfo.InvariantCulture), r.Kind, r.Inputs.ToString(CultureInfo.InvariantCulture), r.Outputs.ToString(CultureInfo.InvariantCulture), r.Parameters, r.ParameterCount.ToString(CultureInfo.InvariantCulture) }));
+            var widths = Enumerable.Range(0, head.Length).Select(c => cells.Max(r => r[c].Length)).ToArray();
+            for (int i = 0; i < cells.Count; i++)
+            {
+                sb.AppendLine(string.Join("  ", cells[i].Select((v, c) => c == 1 || c == 4 ? v.PadRight(widths[c]) : v.PadLeft(widths[c]))).TrimEnd());
+                if (i == 0) sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+            }
+            return sb.ToString().TrimEnd();
+        }
+    }
+
+    /// <summary>One row of the network table.</summary>
+    public sealed class LayerInfo
+    {
+        internal LayerInfo(int layer, string kind, int inputs, int outputs, string parameters, int count)
+        {
+            Layer = layer; Kind = kind; Inputs = inputs; Outputs = outputs; Parameters = parameters; ParameterCount = count;
+        }
+
+        public int Layer { get; }
+        public string Kind { get; }
+        public int Inputs { get; }
+        public int Outputs { get; }
+        public string Parameters { get; }
+        public int ParameterCount { get; }
+    }
+}

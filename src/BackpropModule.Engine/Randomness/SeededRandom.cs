@@ -1,0 +1,162 @@
+using System;
+
+namespace BackpropModule.Engine.Randomness
+{
+    /// <summary>
+    /// A seeded pseudo-random generator (xoshiro256**, state expanded from the seed with SplitMix64)
+    /// whose output is the same on every run, runtime and platform.
+    /// </summary>
+    /// <remarks>
+    /// System.Random is avoided on purpose: its seeded algorithm is an implementation detail of the
+    /// runtime. Normal deviates use Marsaglia's polar method with <see cref="DeterministicMath.Log"/>,
+    /// which is built from IEEE-754 basic operations only, so the weights a seed gives are identical
+    /// bit for bit wherever the module runs. Instances are not thread-safe; nothing here is static.
+    /// </remarks>
+    public sealed class SeededRandom
+    {
+        private ulong s0, s1, s2, s3;
+        private double spareNormal;
+        private bool hasSpare;
+
+        /// <summary>Creates a generator from a 64-bit seed.</summary>
+        public SeededRandom(long seed)
+        {
+            Seed = seed;
+            ulong x = unchecked((ulong)seed);
+            s0 = SplitMix(ref x); s1 = SplitMix(ref x); s2 = SplitMix(ref x); s3 = SplitMix(ref x);
+        }
+
+        /// <summary>The seed this generator was created with.</summary>
+        public long Seed { get; }
+
+        /// <summary>Creates a seed from the clock and a GUID, for callers that gave none.</summary>
+        public static int NewSeed()
+        {
+            byte[] g = Guid.NewGuid().ToByteArray();
+            return BitConverter.ToInt32(g, 0) & int.MaxValue;
+        }
+
+        private static ulong SplitMix(ref ulong x)
+        {
+            unchecked
+            {
+                x += 0x9E3779B97F4A7C15UL;
+                ulong z = x;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                return z ^ (z >> 31);
+            }
+        }
+
+        private static ulong Rotl(ulong x, int k) => (x << k) | (x >> (64 - k));
+
+        /// <summary>The next raw 64-bit value.</summary>
+        public ulong NextUInt64()
+        {
+            unchecked
+            {
+                ulong result = Rotl(s1 * 5, 7) * 9;
+                ulong t = s1 << 17;
+                s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+                s2 ^= t;
+                s3 = Rotl(s3, 45);
+                return result;
+            }
+        }
+
+        /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+        public double NextDouble() => (NextUInt64() >> 11) * (1.0 / 9007199254740992.0);
+
+        /// <summary>A uniform integer in [0, maxExclusive), without modulo bias.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">maxExclusive is not positive.</exception>
+        public int NextInt(int maxExclusive)
+        {
+            if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive));
+            ulong bound = (ulong)maxExclusive;
+            ulong threshold = unchecked(0UL - bound) % bound;
+            while (true)
+            {
+                ulong r = NextUInt64();
+                if (r >= threshold) return (int)(r % bound);
+            }
+        }
+
+        /// <summary>A standard normal deviate (mean 0, variance 1), Marsaglia's polar method.</summary>
+        public double NextNormal()
+        {
+            if (hasSpare) { hasSpare = false; return spareNormal; }
+            double u, v, s;
+            do
+            {
+                u = 2.0 * NextDouble() - 1.0;
+                v = 2.0 * NextDouble() - 1.0;
+                s = u * u + v * v;
+            } while (s >= 1.0 || s == 0.0);
+            double f = Math.Sqrt(-2.0 * DeterministicMath.Log(s) / s); // sqrt is correctly rounded everywhere
+            spareNormal = v * f;
+            hasSpare = true;
+            return u * f;
+        }
+
+        /// <summary>Shuffles the array in place (Fisher–Yates).</summary>
+        public void Shuffle(int[] items)
+        {
+            for (int i = items.Length - 1; i > 0; i--)
+            {
+                int j = NextInt(i + 1);
+                int tmp = items[i]; items[i] = items[j]; items[j] = tmp;
+            }
+        }
+
+        /// <summary>The complete generator state, for saving a training run.</summary>
+        public ulong[] GetState() => new[] { s0, s1, s2, s3, hasSpare ? 1UL : 0UL, unchecked((ulong)BitConverter.DoubleToInt64Bits(spareNormal)) };
+
+        /// <summary>Restores a state returned by <see cref="GetState"/>.</summary>
+        /// <exception cref="ArgumentException">The state does not have six words.</exception>
+        public void SetState(ulong[] state)
+        {
+            if (state == null || state.Length != 6) throw new ArgumentException("A generator state has six words.", nameof(state));
+            s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3];
+            hasSpare = state[4] != 0;
+            spareNormal = BitConverter.Int64BitsToDouble(unchecked((long)state[5]));
+        }
+    }
+
+    /// <summary>Elementary functions built from IEEE-754 basic operations only, so they round the same everywhere.</summary>
+    public static class DeterministicMath
+    {
+        private const double Ln2 = 0.6931471805599453094172321;
+
+        /// <summary>
+        /// Natural logarithm of a positive finite x. Splits x = m·2^e with m in [√½, √2), then
+        /// ln m = 2·atanh(r), r = (m−1)/(m+1), |r| ≤ 0.172, summed until the terms vanish.
+        /// </summary>
+        /// <remarks>NOTE: accurate to about 1 ulp; what matters here is that it is identical on every platform.</remarks>
+        public static double Log(double x)
+        {
+            if (!(x > 0) || double.IsInfinity(x)) return double.NaN;
+            long bits = BitConverter.DoubleToInt64Bits(x);
+            int e = (int)((bits >> 52) & 0x7FF);
+            if (e == 0)
+            {   // subnormal: scale up exactly by 2^54
+                x *= 18014398509481984.0;
+                bits = BitConverter.DoubleToInt64Bits(x);
+                e = (int)((bits >> 52) & 0x7FF) - 54;
+            }
+            e -= 1023;
+            double m = BitConverter.Int64BitsToDouble((bits & 0x000FFFFFFFFFFFFFL) | 0x3FF0000000000000L);
+            if (m > 1.4142135623730951) { m *= 0.5; e++; }
+            double r = (m - 1.0) / (m + 1.0);
+            double r2 = r * r;
+            double term = r, sum = 0.0;
+            for (int k = 1; k < 60; k += 2)
+            {
+                double add = term / k;
+                if (sum + add == sum) break;
+                sum += add;
+                term *= r2;
+            }
+            return 2.0 * sum + e * Ln2;
+        }
+    }
+}

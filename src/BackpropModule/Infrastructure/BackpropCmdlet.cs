@@ -1,0 +1,51 @@
+using System;
+using System.Management.Automation;
+using BackpropModule.Engine;
+
+namespace BackpropModule.Infrastructure
+{
+    /// <summary>Base for the module's cmdlets: turns engine errors into PowerShell error records.</summary>
+    public abstract class BackpropCmdlet : PSCmdlet
+    {
+        /// <summary>Maps an engine error kind to a PowerShell category.</summary>
+        public static ErrorCategory ToCategory(ErrorKind kind)
+        {
+            switch (kind)
+            {
+                case ErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case ErrorKind.InvalidData: return ErrorCategory.InvalidData;
+                case ErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
+                case ErrorKind.InvalidResult: return ErrorCategory.InvalidResult;
+                case ErrorKind.ReadError: return ErrorCategory.ReadError;
+                case ErrorKind.WriteError: return ErrorCategory.WriteError;
+                case ErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+
+        /// <summary>An error record for an engine error.</summary>
+        public static ErrorRecord ToErrorRecord(BackpropException e) =>
+            new ErrorRecord(e, e.ErrorId, ToCategory(e.Kind), e.TargetObject);
+
+        /// <summary>Stops the pipeline with this engine error.</summary>
+        protected void Throw(BackpropException e) => ThrowTerminatingError(ToErrorRecord(e));
+
+        /// <summary>Stops the pipeline with a new error.</summary>
+        protected void Throw(string errorId, ErrorKind kind, object target, string message) =>
+            Throw(new BackpropException(errorId, kind, target, message));
+
+        /// <summary>Runs engine work, turning its errors into terminating errors.</summary>
+        protected T Engine<T>(Func<T> work)
+        {
+            try { return work(); }
+            catch (BackpropException e) { Throw(e); return default(T); }
+        }
+
+        /// <summary>Runs engine work, turning its errors into terminating errors.</summary>
+        protected void Engine(Action work)
+        {
+            try { work(); }
+            catch (BackpropException e) { Throw(e); }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using BackpropModule.Engine;
+
+namespace BackpropModule.Infrastructure
+{
+    /// <summary>
+    /// Gives a gradients object one property per gradient (<c>dW1</c>, <c>db1</c>, …) so that
+    /// <c>$grad.dW1</c>, Get-Member and Export-Excel see them, whatever the depth of the network.
+    /// </summary>
+    public static class GradientView
+    {
+        /// <summary>Wraps gradients in a PSObject with a note property per gradient.</summary>
+        public static PSObject Wrap(Gradients g)
+        {
+            var o = PSObject.AsPSObject(g);
+            var ps = g.Network.Parameters;
+            for (int i = 0; i < ps.Count; i++)
+            {
+                if (o.Properties[ps[i].GradientName] == null)
+                    o.Properties.Add(new PSNoteProperty(ps[i].GradientName, g.GetByIndex(i)));
+            }
+            return o;
+        }
+    }
+}
