@@ -84,6 +84,29 @@ namespace BackpropModule.Engine
             return (double)hit / p.Length;
         }
 
+        /// <summary>The console view: loss, shapes, and per layer the shapes and the output's range.</summary>
+        public string Describe()
+        {
+            var sb = new System.Text.StringBuilder();
+            sb.Append("ForwardPass  ").Append(Network.Architecture).AppendLine();
+            sb.Append("Loss         ").AppendLine(Loss.HasValue ? Loss.Value.ToString("G10", CultureInfo.InvariantCulture) + " (" + LossFunction + ", mean over " + BatchSize + " sample(s))" : "(no target)");
+            var acc = Accuracy();
+            if (acc.HasValue && Network.IsClassifier) sb.Append("Accuracy     ").AppendLine(acc.Value.ToString("P2", CultureInfo.InvariantCulture));
+            sb.Append("Input        ").AppendLine(Input.Shape);
+            sb.Append("Output       ").AppendLine(OutputShape);
+            sb.Append("Stale        ").AppendLine(IsStale ? "yes (the network was updated since; run Invoke-Forward again)" : "no");
+            sb.AppendLine();
+            sb.AppendLine("Layer  Activation  Input      PreActivation  Output     Output min .. max");
+            sb.AppendLine("-----  ----------  ---------  -------------  ---------  ----------------------");
+            foreach (var l in Layers)
+            {
+                double min = double.PositiveInfinity, max = double.NegativeInfinity;
+                foreach (double v in l.Output.Data) { if (v < min) min = v; if (v > max) max = v; }
+                sb.AppendLine($"{l.Layer,5}  {l.Activation,-10}  {l.Input.Shape,-9}  {l.PreActivation.Shape,-13}  {l.Output.Shape,-9}  {Tensor.FormatValue(min)} .. {Tensor.FormatValue(max)}");
+            }
+            return sb.ToString().TrimEnd();
+        }
+
         /// <inheritdoc/>
         public override string ToString() =>
             $"ForwardPass batch {BatchSize}, output {OutputShape}, loss {(Loss.HasValue ? Loss.Value.ToString("G10", CultureInfo.InvariantCulture) : "(no target)")}";

@@ -89,6 +89,28 @@ namespace BackpropModule.Engine
         public Gradients Clone() => new Gradients(Network, ParameterVersion, Loss, BatchSize,
             ByParameter.Select(t => t.Clone()).ToArray(), Deltas.Select(t => t.Clone()).ToArray());
 
+        /// <summary>The console view: one line per gradient with shape, norm and largest magnitude, then the deltas.</summary>
+        public string Describe()
+        {
+            var sb = new System.Text.StringBuilder();
+            sb.Append("Gradients    ").Append(Network.Architecture).AppendLine();
+            sb.Append("Loss         ").AppendLine(double.IsNaN(Loss) ? "(supplied gradients)" : Loss.ToString("G10", CultureInfo.InvariantCulture) + " over " + BatchSize + " sample(s)");
+            sb.Append("Stale        ").AppendLine(IsStale ? "yes (the network was updated since)" : "no");
+            sb.AppendLine();
+            sb.AppendLine("Name   Shape      Norm          MaxAbs");
+            sb.AppendLine("-----  ---------  ------------  ------------");
+            var ps = Network.Parameters;
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var g = ByParameter[i];
+                double s = 0; foreach (double v in g.Data) s += v * v;
+                sb.AppendLine($"{ps[i].GradientName,-5}  {g.Shape,-9}  {Tensor.FormatValue(Math.Sqrt(s)),12}  {Tensor.FormatValue(g.MaxAbs()),12}");
+            }
+            if (Deltas.Count > 0)
+                sb.AppendLine().Append("Deltas       ").Append(string.Join(", ", Deltas.Select((d, i) => "layer " + (i + 1) + " " + d.Shape)));
+            return sb.ToString().TrimEnd();
+        }
+
         /// <inheritdoc/>
         public override string ToString() =>
             "Gradients " + string.Join(", ", Network.Parameters.Select((p, i) => p.GradientName + " " + ByParameter[i].Shape)) +
