@@ -8,13 +8,29 @@
     Description          = 'Build, inspect, verify and train fully-connected neural networks with hand-written backpropagation. Every step (forward pass, gradients, update) is an object on the pipeline.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    TypesToProcess       = @('BackpropModule.Types.ps1xml')
-    FormatsToProcess     = @('BackpropModule.Format.ps1xml')
+    TypesToProcess       = @(
+        'BackpropModule.Types.ps1xml'
+        # gradient types
+        # training types
+        # data types
+        # persist types
+    )
+    FormatsToProcess     = @(
+        'BackpropModule.Format.ps1xml'
+        # gradient formats
+        # training formats
+        # data formats
+        # persist formats
+    )
     CmdletsToExport      = @(
         'New-Network'
         'Invoke-Forward'
         'Invoke-Backward'
         'Update-Network'
+        # gradient cmdlets
+        # training cmdlets
+        # data cmdlets
+        # persist cmdlets
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

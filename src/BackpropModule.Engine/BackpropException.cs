@@ -48,7 +48,7 @@ namespace BackpropModule.Engine
     }
 
     /// <summary>Stable error identifiers, named noun + problem. Scripts and Pester tests match on these.</summary>
-    public static class ErrorIds
+    public static partial class ErrorIds
     {
         public const string LayerSizesTooFew = "LayerSizesTooFew";
         public const string LayerSizeInvalid = "LayerSizeInvalid";

@@ -141,6 +141,12 @@ namespace BackpropModule.Engine
         /// <summary>Increments on every parameter change; passes and gradients remember it.</summary>
         public long Version { get; private set; }
 
+        /// <summary>
+        /// Where the last training run stands (set by Start-Training after each epoch, saved by
+        /// Save-Network, restored by Import-Network), or null. Start-Training -Resume continues from it.
+        /// </summary>
+        public Training.TrainingCheckpoint Checkpoint { get; set; }
+
         /// <summary>The hidden activation object.</summary>
         public IActivation HiddenActivation { get; }
 
