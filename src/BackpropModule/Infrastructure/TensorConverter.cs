@@ -50,7 +50,9 @@ namespace BackpropModule.Infrastructure
             if (elements.Count == 0)
                 throw new BackpropException(errorId == ErrorIds.InputNotConvertible ? ErrorIds.InputEmpty : errorId, ErrorKind.InvalidData, value, $"The {what} is empty.");
 
-            bool flat = elements.TrueForAll(e => e != null && TryScalar(e, out _));
+            // NOTE: in argument mode PowerShell passes a negative literal after a comma as a string
+            // (-InputObject 0.5, -1, 2 gives "-1"), so numeric strings count as numbers here.
+            bool flat = elements.TrueForAll(e => e != null && (TryScalar(e, out _) || IsNumericString(e)));
             if (flat)
             {
                 var row = new double[elements.Count];
@@ -84,6 +86,9 @@ namespace BackpropModule.Infrastructure
         }
 
         private static object Unwrap(object o) => o is PSObject p ? p.BaseObject : o;
+
+        private static bool IsNumericString(object o) =>
+            o is string s && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
 
         private static bool TryScalar(object o, out double value)
         {
