@@ -1,0 +1,372 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using BackpropModule.Tests.Infrastructure;
+using Xunit;
+
+namespace BackpropModule.Tests
+{
+    /// <summary>
+    /// New-Network, Invoke-Forward, Invoke-Backward and Update-Network as a user drives them:
+    /// pipeline binding, every accepted input form, and every refusal with its ErrorId, category
+    /// and target object, the network left bit-for-bit unchanged.
+    /// </summary>
+    public class FoundationTests : IClassFixture<PowerShellSession>
+    {
+        private const string Tensor = "BackpropModule.Engine.Tensors.Tensor";
+        private readonly PowerShellSession ps;
+        public FoundationTests(PowerShellSession session) => ps = session;
+
+        /// <summary>Defines Bits: every parameter's IEEE-754 bits as one string, to compare before and after.</summary>
+        private const string BitsFunction = @"
+            function Bits($n) {
+                ($n.Parameters | ForEach-Object { $_.Value.ToArray() | ForEach-Object { $_ | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) } } }) -join ','
+            }";
+
+        /// <summary>Runs a failing command after $net is set up; returns its ErrorRecord and whether $net kept its bits and version.</summary>
+        private (ErrorRecord Error, bool Unchanged) Fail(string setup, string failing)
+        {
+            var r = ps.Run(BitsFunction + setup + @"
+                $before = Bits $net; $version = $net.Version; $err = $null
+                try { " + failing + @" } catch { $err = $_ }
+                $err
+                ((Bits $net) -ceq $before) -and ($net.Version -eq $version)");
+            r.AssertNoErrors();
+            Assert.True(r.Objects[0] is ErrorRecord, "the command did not fail: " + r.Objects[0]);
+            return ((ErrorRecord)r.Objects[0], (bool)r.Objects[1]);
+        }
+
+        private static void AssertError(ErrorRecord e, string id, ErrorCategory category)
+        {
+            Assert.StartsWith(id + ",", e.FullyQualifiedErrorId);
+            Assert.Equal(category, e.CategoryInfo.Category);
+        }
+
+        private static object Target(ErrorRecord e) => e.TargetObject is PSObject p ? p.BaseObject : e.TargetObject;
+
+        private const string Net343 = "$net = New-Network -LayerSizes 3,4,3 -Seed 1\n";
+
+        /// <summary>The first powershell code block under the README's "Interactive walkthrough" heading.</summary>
+        internal static string ReadmeWalkthrough(string root)
+        {
+            string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(root, "README.md")).Replace("\r\n", "\n");
+            int heading = readme.IndexOf("## Interactive walkthrough", StringComparison.Ordinal);
+            Assert.True(heading >= 0, "README.md has no '## Interactive walkthrough' section.");
+            int start = readme.IndexOf("```powershell\n", heading, StringComparison.Ordinal) + "```powershell\n".Length;
+            int end = readme.IndexOf("```", start, StringComparison.Ordinal);
+            return readme.Substring(start, end - start);
+        }
+
+        [Fact]
+        public void ReadmeWalkthroughRunsEndToEnd()
+        {
+            string block = ReadmeWalkthrough(ps.RepositoryRoot);
+            var r = ps.Run(block).AssertNoErrors();
+            var types = r.Objects.Select(o => o?.GetType().FullName).ToList();
+            Assert.Equal(new[] { "BackpropModule.Engine.Network", "BackpropModule.Engine.ForwardPass", "BackpropModule.Engine.Gradients", Tensor, Tensor, "System.Double", "System.Double" }, types);
+            Assert.True((double)r.Objects[5] > (double)r.Objects[6], "one gradient-descent step must lower the loss");
+            string text = ps.Render(block);
+            Assert.Contains("ForwardPass", text);
+            Assert.Contains("dW1", text);
+        }
+
+        [Fact]
+        public void NetworkPassAndGradientsAllTravelByPipeline()
+        {
+            var r = ps.Run(BitsFunction + Net343 + @"
+                $before = Bits $net
+                $grad = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward
+                $grad | Update-Network -LearningRate 0.1
+                (Bits $net) -cne $before
+                $net.Version
+                $grad.IsStale").AssertNoErrors();
+            Assert.Equal(new object[] { true, 1L, true }, r.Objects);
+        }
+
+        [Fact]
+        public void UpdateWithPipedNetworkAndNamedGradientsAppliesTheFormula()
+        {
+            var r = ps.Run(Net343 + @"
+                $w = $net.Parameters[0].Value[1, 2]
+                $grad = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward
+                $g = $grad.dW1[1, 2]
+                $out = $net | Update-Network -Gradient $grad -LearningRate 0.25 -PassThru
+                $w - 0.25 * $g
+                $net.Parameters[0].Value[1, 2]
+                [object]::ReferenceEquals($out, $net)").AssertNoErrors();
+            Assert.Equal((double)r.Objects[0], (double)r.Objects[1]);
+            Assert.True((bool)r.Objects[2]);
+        }
+
+        [Theory]
+        [InlineData("tensor", "$x = (New-Network -LayerSizes 3,2 -Seed 4).Parameters[0].Value")]
+        [InlineData("double[][]", "$x = [double[][]]@([double[]]@(0.5, -1), [double[]]@(2, 0.25), [double[]]@(3, 1))")]
+        [InlineData("double[,]", "$x = [double[,]]::new(3, 2); $x[0,0] = 0.5; $x[0,1] = -1; $x[1,0] = 2; $x[1,1] = 0.25; $x[2,0] = 3; $x[2,1] = 1")]
+        [InlineData("arrays of arrays", "$x = @(@(0.5, -1), @(2, 0.25), @(3, 1))")]
+        [InlineData("int arrays", "$x = @([int[]]@(1, -1), [int[]]@(2, 0), [int[]]@(3, 1))")]
+        [InlineData("MathNet matrix", "$x = (New-Network -LayerSizes 3,2 -Seed 4).Parameters[0].Value.Matrix")]
+        public void EveryInputFormGivesTheSameBatch(string form, string makeX)
+        {
+            // The reference batch is built as a Tensor from the same numbers, so each form is compared with its own values.
+            var r = ps.Run(@"
+                $net = New-Network -LayerSizes 2,4,3 -Seed 1
+                " + makeX + @"
+                $pass = $net | Invoke-Forward -InputObject $x
+                $pass.Input.Shape
+                $jagged = $x -is [array] -and $x.Rank -eq 1
+                $same = $true
+                for ($i = 0; $i -lt 3; $i++) {
+                    for ($j = 0; $j -lt 2; $j++) {
+                        $v = if ($jagged) { $x[$i][$j] } else { $x[$i, $j] }
+                        if ($pass.Input[$i, $j] -ne [double]$v) { $same = $false }
+                    }
+                }
+                $same").AssertNoErrors();
+            Assert.Equal("3x2", r.Objects[0]);
+            Assert.True((bool)r.Objects[1], form);
+        }
+
+        [Fact]
+        public void AFlatArrayIsOneSampleEvenWithNegativeLiterals()
+        {
+            var r = ps.Run(@"
+                $net = New-Network -LayerSizes 3,4,3 -Seed 1
+                $a = $net | Invoke-Forward -InputObject 0.5, -1, 2
+                $b = $net | Invoke-Forward -InputObject @(0.5, -1.0, 2.0)
+                $a.Input.Shape; $a.Input[0, 1]
+                $a.Output.BitwiseEquals($b.Output)").AssertNoErrors();
+            Assert.Equal(new object[] { "1x3", -1.0, true }, r.Objects);
+        }
+
+        [Fact]
+        public void TargetsAsOneHotRowsClassIndicesOrOneIndexGiveTheSameLoss()
+        {
+            var r = ps.Run(@"
+                $net = New-Network -LayerSizes 3,4,3 -Seed 1
+                $x = @(@(1, 2, 3), @(-1, 0.5, 0))
+                ($net | Invoke-Forward -InputObject $x -Target @(@(0, 0, 1), @(1, 0, 0))).Loss
+                ($net | Invoke-Forward -InputObject $x -Target 2, 0).Loss
+                ($net | Invoke-Forward -InputObject 1, 2, 3 -Target 2).Loss
+                ($net | Invoke-Forward -InputObject 1, 2, 3 -Target 0, 0, 1).Loss
+                ($net | Invoke-Forward -InputObject $x -Target 2, 0).Target.ToArray()[0]").AssertNoErrors();
+            Assert.Equal((double)r.Objects[0], (double)r.Objects[1]);
+            Assert.Equal((double)r.Objects[2], (double)r.Objects[3]);
+            Assert.Equal(new[] { 0.0, 0.0, 1.0 }, (double[])r.Objects[4]);
+        }
+
+        [Fact]
+        public void InputWidthMismatchIsRefused()
+        {
+            var (e, unchanged) = Fail(Net343, "$net | Invoke-Forward -InputObject @(@(1, 2), @(3, 4))");
+            AssertError(e, "InputShapeMismatch", ErrorCategory.InvalidData);
+            Assert.Equal("2x2", PS.Shape(Target(e)));
+            Assert.Contains("takes 3", e.Exception.Message);
+            Assert.True(unchanged);
+        }
+
+        [Theory]
+        [InlineData("@(@(1, 2, 3), @(4, 5, 6))", "-Target @(@(1, 0, 0))", "1x3")]
+        [InlineData("1, 2, 3", "-Target @(@(1, 0, 0, 0))", "1x4")]
+        public void TargetShapeMismatchIsRefused(string x, string target, string shape)
+        {
+            var (e, unchanged) = Fail(Net343, $"$net | Invoke-Forward -InputObject {x} {target}");
+            AssertError(e, "TargetShapeMismatch", ErrorCategory.InvalidData);
+            Assert.Equal(shape, PS.Shape(Target(e)));
+            Assert.True(unchanged);
+        }
+
+        [Theory]
+        [InlineData("-Target 3")]
+        [InlineData("-Target -1")]
+        [InlineData("-Target 1.5")]
+        public void ClassIndexOutOfRangeIsRefused(string target)
+        {
+            var (e, unchanged) = Fail(Net343, "$net | Invoke-Forward -InputObject 1, 2, 3 " + target);
+            AssertError(e, "TargetClassOutOfRange", ErrorCategory.InvalidData);
+            Assert.Equal("1x1", PS.Shape(Target(e)));
+            Assert.Contains("0..2", e.Exception.Message);
+            Assert.True(unchanged);
+        }
+
+        [Theory]
+        [InlineData("[double]::NaN")]
+        [InlineData("[double]::PositiveInfinity")]
+        public void NonFiniteInputIsRefused(string bad)
+        {
+            var (e, unchanged) = Fail(Net343, $"$net | Invoke-Forward -InputObject @(@(1, 2, 3), @(4, {bad}, 6))");
+            AssertError(e, "InputNotFinite", ErrorCategory.InvalidData);
+            Assert.Equal("2x3", PS.Shape(Target(e)));
+            Assert.Contains("row 1, column 1", e.Exception.Message);
+            Assert.True(unchanged);
+        }
+
+        [Fact]
+        public void NonFiniteTargetIsRefused()
+        {
+            var (e, unchanged) = Fail(Net343, "$net | Invoke-Forward -InputObject 1, 2, 3 -Target @(@(0, [double]::NaN, 1))");
+            AssertError(e, "TargetNotFinite", ErrorCategory.InvalidData);
+            Assert.Equal("1x3", PS.Shape(Target(e)));
+            Assert.True(unchanged);
+        }
+
+        [Theory]
+        [InlineData("@()")]
+        [InlineData("([double[][]]::new(0))")]
+        public void EmptyInputIsRefused(string empty)
+        {
+            var (e, unchanged) = Fail(Net343, "$net | Invoke-Forward -InputObject " + empty);
+            AssertError(e, "InputEmpty", ErrorCategory.InvalidData);
+            Assert.True(Target(e) is Array a && a.Length == 0);
+            Assert.True(unchanged);
+        }
+
+        [Theory]
+        [InlineData("3", "LayerSizesTooFew", 1)]
+        [InlineData("3,0,2", "LayerSizeInvalid", 3)]
+        [InlineData("3,-4", "LayerSizeInvalid", 2)]
+        public void BadLayerSizesAreRefused(string sizes, string id, int length)
+        {
+            var r = ps.Run($"try {{ New-Network -LayerSizes {sizes} }} catch {{ $_ }}").AssertNoErrors();
+            var e = Assert.IsType<ErrorRecord>(r.Objects.Single());
+            AssertError(e, id, ErrorCategory.InvalidArgument);
+            Assert.Equal(length, ((int[])Target(e)).Length);
+        }
+
+        [Fact]
+        public void UnknownActivationIsABindingErrorNamingTheChoices()
+        {
+            var r = ps.Run("try { New-Network -LayerSizes 3,4,3 -Activation Softplus } catch { $_ }").AssertNoErrors();
+            var e = Assert.IsType<ErrorRecord>(r.Objects.Single());
+            Assert.IsType<ParameterBindingException>(e.Exception);
+            // PowerShell's own id for an argument that cannot be converted to the parameter's enum type.
+            Assert.StartsWith("CannotConvertArgumentNoMessage,BackpropModule.Commands.NewNetworkCommand", e.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, e.CategoryInfo.Category);
+            Assert.Contains("ReLU, Sigmoid, Tanh", e.Exception.Message);
+        }
+
+        [Fact]
+        public void StalePassIsRefused()
+        {
+            var (e, unchanged) = Fail(Net343 + @"
+                $pass = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0
+                $pass | Invoke-Backward | Update-Network",
+                "$pass | Invoke-Backward");
+            AssertError(e, "ForwardPassStale", ErrorCategory.InvalidOperation);
+            Assert.Equal("BackpropModule.Engine.ForwardPass", PS.TypeName(e.TargetObject));
+            Assert.True(unchanged);
+        }
+
+        [Fact]
+        public void BackwardWithoutTargetIsRefused()
+        {
+            var (e, unchanged) = Fail(Net343 + "$pass = $net | Invoke-Forward -InputObject 1, 2, 3", "$pass | Invoke-Backward");
+            AssertError(e, "TargetMissing", ErrorCategory.InvalidOperation);
+            Assert.Equal("BackpropModule.Engine.ForwardPass", PS.TypeName(e.TargetObject));
+            Assert.True(unchanged);
+        }
+
+        [Fact]
+        public void StaleGradientsAreRefusedUnlessForced()
+        {
+            const string setup = Net343 + @"
+                $grad = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward
+                $grad | Update-Network";
+            var (e, unchanged) = Fail(setup, "$grad | Update-Network");
+            AssertError(e, "GradientStale", ErrorCategory.InvalidOperation);
+            Assert.Equal("BackpropModule.Engine.Gradients", PS.TypeName(e.TargetObject));
+            Assert.True(unchanged);
+
+            var r = ps.Run(setup + @"
+                $version = $net.Version
+                $grad | Update-Network -Force
+                $net.Version - $version").AssertNoErrors();
+            Assert.Equal(1L, r.Objects.Single());
+        }
+
+        [Theory]
+        [InlineData("-LearningRate 0")]
+        [InlineData("-LearningRate -0.1")]
+        [InlineData("-LearningRate ([double]::NaN)")]
+        public void BadLearningRateIsRefused(string lr)
+        {
+            var (e, unchanged) = Fail(Net343 + "$grad = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward", "$grad | Update-Network " + lr);
+            AssertError(e, "LearningRateInvalid", ErrorCategory.InvalidArgument);
+            Assert.True(unchanged);
+        }
+
+        [Fact]
+        public void GradientsOfAnotherNetworkAreRefused()
+        {
+            var (e, unchanged) = Fail(Net343 + @"
+                $other = New-Network -LayerSizes 3,4,3 -Seed 2
+                $grad = $other | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward",
+                "$net | Update-Network -Gradient $grad");
+            AssertError(e, "GradientNetworkMismatch", ErrorCategory.InvalidArgument);
+            Assert.True(unchanged);
+        }
+
+        [Fact]
+        public void WhatIfChangesNothing()
+        {
+            var r = ps.Run(BitsFunction + Net343 + @"
+                $grad = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward
+                $before = Bits $net
+                $grad | Update-Network -WhatIf -PassThru | ForEach-Object { 'unexpected' }
+                (Bits $net) -ceq $before
+                $net.Version
+                $grad.IsStale").AssertNoErrors();
+            Assert.Equal(new object[] { true, 0L, false }, r.Objects.Where(o => !"unexpected".Equals(o)).ToArray());
+            Assert.Contains("What if", r.HostText);
+        }
+
+        [Theory]
+        [InlineData("New-Network", "BackpropModule.Engine.Network")]
+        [InlineData("Invoke-Forward", "BackpropModule.Engine.ForwardPass")]
+        [InlineData("Invoke-Backward", "BackpropModule.Engine.Gradients")]
+        [InlineData("Update-Network", "BackpropModule.Engine.Network")]
+        public void OutputTypesAreDeclared(string cmdlet, string type)
+        {
+            var r = ps.Run($"(Get-Command {cmdlet}).OutputType | ForEach-Object {{ $_.Name }}").AssertNoErrors();
+            Assert.Equal(type, r.Objects.Single());
+        }
+
+        [Fact]
+        public void CmdletsWriteTheirDeclaredTypes()
+        {
+            var r = ps.Run(Net343 + @"
+                $net
+                $pass = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0
+                $pass
+                $grad = $pass | Invoke-Backward
+                $grad
+                $grad | Update-Network -PassThru").AssertNoErrors();
+            Assert.Equal(new[] { "BackpropModule.Engine.Network", "BackpropModule.Engine.ForwardPass", "BackpropModule.Engine.Gradients", "BackpropModule.Engine.Network" },
+                r.Objects.Select(o => o.GetType().FullName));
+        }
+
+        [Fact]
+        public void GradientsHaveOnePropertyPerParameterWithItsShape()
+        {
+            var r = ps.Run(@"
+                $net = New-Network -LayerSizes 5,4,3,2 -Activation Tanh -Output Sigmoid -Seed 1
+                $grad = $net | Invoke-Forward -InputObject 1, 2, 3, 4, 5 -Target @(@(0, 1)) | Invoke-Backward
+                foreach ($p in $net.Parameters) { '{0}={1}/{2}' -f $p.GradientName, $grad.($p.GradientName).Shape, $p.Shape }").AssertNoErrors();
+            Assert.Equal(6, r.Objects.Count);
+            foreach (string line in r.Objects.Cast<string>())
+            {
+                string[] parts = line.Split('=', '/');
+                Assert.Equal(parts[2], parts[1]);
+            }
+        }
+
+        [Fact]
+        public void SeedGivesTheSameWeightsAcrossCalls()
+        {
+            var r = ps.Run(BitsFunction + @"
+                (Bits (New-Network -LayerSizes 6,5,4 -Seed 11)) -ceq (Bits (New-Network -LayerSizes 6,5,4 -Seed 11))
+                (Bits (New-Network -LayerSizes 6,5,4 -Seed 11)) -ceq (Bits (New-Network -LayerSizes 6,5,4 -Seed 12))
+                (New-Network -LayerSizes 6,5,4).Seed -is [long]").AssertNoErrors();
+            Assert.Equal(new object[] { true, false, true }, r.Objects);
+        }
+    }
+}
