@@ -360,6 +360,51 @@ namespace BackpropModule.Tests
         }
 
         [Fact]
+        public void ThreeFourThreeScenarioPrintsTheLossAndEveryGradient()
+        {
+            // examples/01b-ThreeFourThree.ps1: one random sample through a 3-4-3 ReLU/softmax network.
+            var r = ps.Run(@"
+                $out = & ([System.IO.Path]::Combine($args[0], 'examples', '01b-ThreeFourThree.ps1')) -Seed 5
+                $out
+                $pass = $out | Where-Object { $_ -is [BackpropModule.Engine.ForwardPass] }
+                $grad = ($pass | Invoke-Backward)
+                $yMinusT = @(0..2 | ForEach-Object { $pass.Output[0, $_] - $pass.Target[0, $_] })
+                $same = $true
+                for ($k = 0; $k -lt 3; $k++) { if ([Math]::Abs($grad.db2[0, $k] - $yMinusT[$k]) -gt 1e-15) { $same = $false } }
+                $same", ps.RepositoryRoot).AssertNoErrors();
+            var tensors = r.Objects.Where(o => PS.TypeName(o) == Tensor).Select(PS.Shape).ToList();
+            Assert.Equal(new[] { "3x4", "1x4", "4x3", "1x3" }, tensors);
+            var text = r.Objects.OfType<string>().ToList();
+            Assert.Contains(text, l => l.Contains("loss (cross-entropy) = "));
+            foreach (string g in new[] { "dW1", "db1", "dW2", "db2" }) Assert.Contains(text, l => l.StartsWith(g + " = dL/d"));
+            Assert.True((bool)r.Objects.Last(), "for one sample, db2 must equal y - t");
+        }
+
+        [Fact]
+        public void FashionShapedBatchOneStepAtLearningRateTenthLowersTheLoss()
+        {
+            // examples/01-Walkthrough.ps1: 784-50-10 sigmoid/softmax, a batch of 100 inputs in [0,1], one SGD step at 0.1.
+            var r = ps.Run("& ([System.IO.Path]::Combine($args[0], 'examples', '01-Walkthrough.ps1')) -Seed 3 | Where-Object { $_ -isnot [string] }", ps.RepositoryRoot).AssertNoErrors();
+            object summary = r.Objects.Last();
+            Assert.True(PS.Num(summary, "LossAfter") < PS.Num(summary, "LossBefore"));
+            Assert.True((bool)PS.Prop(summary, "Lowered"));
+            // Random labels among 10 classes: the starting loss is near ln 10.
+            Assert.InRange(PS.Num(summary, "LossBefore"), 1.5, 3.5);
+        }
+
+        [Fact]
+        public void HelpExamplesOfTheFoundationCmdletsRun()
+        {
+            foreach (string cmdlet in new[] { "New-Network", "Invoke-Forward", "Invoke-Backward", "Update-Network" })
+            {
+                var examples = ps.Run("@((Get-Help $args[0] -Examples).examples.example) | ForEach-Object { [string]$_.code }", cmdlet).AssertNoErrors().Objects.Cast<string>().ToList();
+                Assert.True(examples.Count >= 2, cmdlet);
+                foreach (string code in examples)
+                    ps.Run(code).AssertNoErrors();
+            }
+        }
+
+        [Fact]
         public void SeedGivesTheSameWeightsAcrossCalls()
         {
             var r = ps.Run(BitsFunction + @"
