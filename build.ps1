@@ -78,7 +78,7 @@ function Invoke-Clean {
     }
     Get-ChildItem -Path $root -Directory -Recurse -Include 'bin', 'obj' |
         Where-Object { $_.FullName -notmatch '[\\/]\.git[\\/]' } |
-        ForEach-Object { Remove-Item -LiteralPath $_.FullName -Recurse -Force }
+        ForEach-Object { if ([System.IO.Directory]::Exists($_.FullName)) { Remove-Item -LiteralPath $_.FullName -Recurse -Force } }
 }
 
 switch ($Task) {

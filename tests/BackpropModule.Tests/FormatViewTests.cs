@@ -25,7 +25,7 @@ namespace BackpropModule.Tests
 ";
 
         /// <summary>Renders without the ANSI styling PowerShell 7 puts on table headers.</summary>
-        private string Render(string script) => Regex.Replace(ps.Render(Setup + script), "\u001b\\[[0-9;]*m", "");
+        private string Render(string script) => Regex.Replace(ps.Render("& {" + Setup + script + "\n}"), "\u001b\\[[0-9;]*m", "");
 
         private static string[] Lines(string text) => text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 

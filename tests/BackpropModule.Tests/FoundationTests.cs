@@ -65,7 +65,7 @@ namespace BackpropModule.Tests
             var types = r.Objects.Select(o => o?.GetType().FullName).ToList();
             Assert.Equal(new[] { "BackpropModule.Engine.Network", "BackpropModule.Engine.ForwardPass", "BackpropModule.Engine.Gradients", Tensor, Tensor, "System.Double", "System.Double" }, types);
             Assert.True((double)r.Objects[5] > (double)r.Objects[6], "one gradient-descent step must lower the loss");
-            string text = ps.Render(block);
+            string text = ps.Render("& {\n" + block + "\n}");
             Assert.Contains("ForwardPass", text);
             Assert.Contains("dW1", text);
         }
@@ -148,10 +148,10 @@ namespace BackpropModule.Tests
                 ($net | Invoke-Forward -InputObject $x -Target 2, 0).Loss
                 ($net | Invoke-Forward -InputObject 1, 2, 3 -Target 2).Loss
                 ($net | Invoke-Forward -InputObject 1, 2, 3 -Target 0, 0, 1).Loss
-                ($net | Invoke-Forward -InputObject $x -Target 2, 0).Target.ToArray()[0]").AssertNoErrors();
+                ($net | Invoke-Forward -InputObject $x -Target 2, 0).Target.ToArray()[0] -join ','").AssertNoErrors();
             Assert.Equal((double)r.Objects[0], (double)r.Objects[1]);
             Assert.Equal((double)r.Objects[2], (double)r.Objects[3]);
-            Assert.Equal(new[] { 0.0, 0.0, 1.0 }, (double[])r.Objects[4]);
+            Assert.Equal("0,0,1", r.Objects[4]);
         }
 
         [Fact]
@@ -385,7 +385,7 @@ namespace BackpropModule.Tests
         {
             // examples/01-Walkthrough.ps1: 784-50-10 sigmoid/softmax, a batch of 100 inputs in [0,1], one SGD step at 0.1.
             var r = ps.Run("& ([System.IO.Path]::Combine($args[0], 'examples', '01-Walkthrough.ps1')) -Seed 3 | Where-Object { $_ -isnot [string] }", ps.RepositoryRoot).AssertNoErrors();
-            object summary = r.Objects.Last();
+            object summary = r.Output.Last();
             Assert.True(PS.Num(summary, "LossAfter") < PS.Num(summary, "LossBefore"));
             Assert.True((bool)PS.Prop(summary, "Lowered"));
             // Random labels among 10 classes: the starting loss is near ln 10.

@@ -82,7 +82,8 @@ namespace BackpropModule.Tests
         public void AboutTopicFitsIn80Columns()
         {
             string[] lines = File.ReadAllLines(Path.Combine(Root, "en-US", "about_BackpropModule.help.txt"));
-            var wide = lines.Select((l, i) => (l, i)).Where(x => x.l.Length > 80).Select(x => $"line {x.i + 1} ({x.l.Length})").ToList();
+            // The region markers (<!-- ... -->) are for merging and are stripped before release.
+            var wide = lines.Select((l, i) => (l, i)).Where(x => x.l.Length > 80 && !x.l.StartsWith("<!--")).Select(x => $"line {x.i + 1} ({x.l.Length})").ToList();
             Assert.True(wide.Count == 0, "Lines wider than 80 columns: " + string.Join(", ", wide));
         }
 
