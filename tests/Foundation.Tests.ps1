@@ -3,12 +3,12 @@
 
 BeforeDiscovery {
     $badInputs = @(
-        @{ Name = 'a sample of the wrong width'; Input = { , @(1, 2) }; Target = $null; ErrorId = 'InputShapeMismatch' }
-        @{ Name = 'a NaN in the input'; Input = { , @(1, [double]::NaN, 3) }; Target = $null; ErrorId = 'InputNotFinite' }
-        @{ Name = 'an empty input'; Input = { , @() }; Target = $null; ErrorId = 'InputEmpty' }
-        @{ Name = 'a class index out of range'; Input = { , @(1, 2, 3) }; Target = 3; ErrorId = 'TargetClassOutOfRange' }
-        @{ Name = 'a target of the wrong shape'; Input = { , @(1, 2, 3) }; Target = @(, @(1, 0, 0, 0)); ErrorId = 'TargetShapeMismatch' }
-        @{ Name = 'a NaN in the target'; Input = { , @(1, 2, 3) }; Target = @(, @(0, [double]::NaN, 1)); ErrorId = 'TargetNotFinite' }
+        @{ Name = 'a sample of the wrong width'; MakeInput = { , @(1, 2) }; Target = $null; ErrorId = 'InputShapeMismatch' }
+        @{ Name = 'a NaN in the input'; MakeInput = { , @(1, [double]::NaN, 3) }; Target = $null; ErrorId = 'InputNotFinite' }
+        @{ Name = 'an empty input'; MakeInput = { , @() }; Target = $null; ErrorId = 'InputEmpty' }
+        @{ Name = 'a class index out of range'; MakeInput = { , @(1, 2, 3) }; Target = 3; ErrorId = 'TargetClassOutOfRange' }
+        @{ Name = 'a target of the wrong shape'; MakeInput = { , @(1, 2, 3) }; Target = @(, @(1, 0, 0, 0)); ErrorId = 'TargetShapeMismatch' }
+        @{ Name = 'a NaN in the target'; MakeInput = { , @(1, 2, 3) }; Target = @(, @(0, [double]::NaN, 1)); ErrorId = 'TargetNotFinite' }
     )
     $badSizes = @(
         @{ Sizes = @(3); ErrorId = 'LayerSizesTooFew' }
@@ -76,7 +76,7 @@ Describe 'Forward, backward, update' {
         It 'stops with <ErrorId> and leaves the network unchanged' {
             $net = New-Network -LayerSizes 3, 4, 3 -Seed 1
             $before = Get-Bits $net
-            $x = & $Input
+            $x = & $MakeInput
             if ($null -ne $Target) {
                 { $net | Invoke-Forward -InputObject $x -Target $Target } | Should -Throw -ErrorId $ErrorId
             }
