@@ -291,6 +291,7 @@ namespace BackpropModule.Tests
         {
             var (e, unchanged) = Fail(Net343 + "$grad = $net | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward", "$grad | Update-Network " + lr);
             AssertError(e, "LearningRateInvalid", ErrorCategory.InvalidArgument);
+            Assert.IsType<double>(Target(e));
             Assert.True(unchanged);
         }
 
@@ -302,6 +303,20 @@ namespace BackpropModule.Tests
                 $grad = $other | Invoke-Forward -InputObject 1, 2, 3 -Target 0 | Invoke-Backward",
                 "$net | Update-Network -Gradient $grad");
             AssertError(e, "GradientNetworkMismatch", ErrorCategory.InvalidArgument);
+            Assert.Equal("BackpropModule.Engine.Gradients", PS.TypeName(e.TargetObject));
+            Assert.True(unchanged);
+        }
+
+        [Theory]
+        [InlineData("-InputObject 'abc'", "InputNotConvertible")]
+        [InlineData("-InputObject @(@(1, 'x', 3))", "InputNotConvertible")]
+        [InlineData("-InputObject @(@(1, 2, 3), @(4, 5))", "InputNotConvertible")]
+        [InlineData("-InputObject 1, 2, 3 -Target 'abc'", "TargetNotConvertible")]
+        public void UnconvertibleInputOrTargetIsRefused(string arguments, string id)
+        {
+            var (e, unchanged) = Fail(Net343, "$net | Invoke-Forward " + arguments);
+            AssertError(e, id, ErrorCategory.InvalidArgument);
+            Assert.NotNull(e.TargetObject);
             Assert.True(unchanged);
         }
 
