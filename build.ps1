@@ -52,7 +52,7 @@ function Invoke-Test {
     }
     $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Select-Object -First 1
     if ($pester) {
-        Import-Module $pester -MinimumVersion 5.0
+        Import-Module -Name Pester -MinimumVersion 5.0
         $result = Invoke-Pester -Path ([System.IO.Path]::Combine($root, 'tests')) -PassThru
         if ($result.FailedCount -gt 0) { $failed += 'Pester' }
     }
