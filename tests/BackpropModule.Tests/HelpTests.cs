@@ -48,7 +48,7 @@ namespace BackpropModule.Tests
                 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
                 $documented = @{}
                 foreach ($p in @($h.parameters.parameter)) { $documented[$p.name] = (@($p.description) | ForEach-Object { $_.Text }) -join ' ' }
-                $missing = @((Get-Command $name).Parameters.Keys | Where-Object { $common -notcontains $_ } | Where-Object { -not $documented[$_] })
+                $missing = @((Get-Command -Name $name -Module BackpropModule -CommandType Cmdlet).Parameters.Keys | Where-Object { $common -notcontains $_ } | Where-Object { -not $documented[$_] })
                 $missing -join ', '", cmdlet).AssertNoErrors();
             string synopsis = ((string)r.Objects[0]).Trim();
             Assert.False(string.IsNullOrWhiteSpace(synopsis), cmdlet + " has no synopsis.");
