@@ -13,8 +13,8 @@ namespace BackpropModule.Commands
         [Parameter(ValueFromPipeline = true)]
         public Network Network { get; set; }
 
-        /// <summary>Gradients from Invoke-Backward.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>Gradients from Invoke-Backward, by parameter or by pipeline (<c>$grad | Update-Network</c>).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         public Gradients Gradient { get; set; }
 
         /// <summary>The step size η.</summary>

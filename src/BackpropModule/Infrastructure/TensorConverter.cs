@@ -40,7 +40,7 @@ namespace BackpropModule.Infrastructure
                         result[r, c] = ToDouble(arr.GetValue(r, c), value, errorId, what, r, c);
                 return result;
             }
-            if (TryScalar(v, out double scalar)) return Tensor.FromRow(new[] { scalar });
+            if (TryScalar(v, out double scalar) || TryNumericString(v, out scalar)) return Tensor.FromRow(new[] { scalar });
             if (!(v is IEnumerable items) || v is string || v is IDictionary)
                 throw new BackpropException(errorId, ErrorKind.InvalidArgument, value,
                     $"Cannot use a {v.GetType().Name} as the {what}: pass a Tensor, double[][], double[,], an array of numbers (one sample) or an array of arrays.");
@@ -50,7 +50,9 @@ namespace BackpropModule.Infrastructure
             if (elements.Count == 0)
                 throw new BackpropException(errorId == ErrorIds.InputNotConvertible ? ErrorIds.InputEmpty : errorId, ErrorKind.InvalidData, value, $"The {what} is empty.");
 
-            bool flat = elements.TrueForAll(e => e != null && TryScalar(e, out _));
+            // NOTE: in argument mode PowerShell passes a negative literal after a comma as a string
+            // (-InputObject 0.5, -1, 2 gives "-1"), so numeric strings count as numbers here.
+            bool flat = elements.TrueForAll(e => e != null && (TryScalar(e, out _) || IsNumericString(e)));
             if (flat)
             {
                 var row = new double[elements.Count];
@@ -84,6 +86,14 @@ namespace BackpropModule.Infrastructure
         }
 
         private static object Unwrap(object o) => o is PSObject p ? p.BaseObject : o;
+
+        private static bool IsNumericString(object o) => TryNumericString(o, out _);
+
+        private static bool TryNumericString(object o, out double value)
+        {
+            value = 0;
+            return o is string s && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value);
+        }
 
         private static bool TryScalar(object o, out double value)
         {
