@@ -20,9 +20,9 @@ namespace BackpropModule.Engine.Training
     /// Guarantees: (1) the same seed, data and options give a bit-identical run, and a run resumed
     /// from <see cref="Network.Checkpoint"/> continues it bit for bit (each epoch's order is a fresh
     /// shuffle of 0..n−1 drawn from the saved generator state); (2) the network is never changed by a
-    /// non-finite step: the loss and every gradient are checked before the optimizer steps, and the
-    /// weights after it (NOTE: a finite step can still overflow a weight; then the weights of the start
-    /// of that epoch are put back); (3) with early stopping the best epoch's weights are restored
+    /// non-finite step: the loss and every gradient are checked before the optimizer steps (NOTE: should a
+    /// finite step overflow a weight, which the next batch or the end-of-epoch scan detects, the weights of
+    /// the start of that epoch are put back); (3) with early stopping the best epoch's weights are restored
     /// however the run ends (patience, last epoch, cancellation or divergence).
     /// </remarks>
     public sealed class Trainer
@@ -89,14 +89,9 @@ namespace BackpropModule.Engine.Training
                         int start = b * bs, count = Math.Min(bs, n - start);
                         var r = ws.TrainBatch(train.Features, train.Targets, order, start, count);
                         if (double.IsNaN(r.Loss) || double.IsInfinity(r.Loss) || !DatasetChecks.AllFinite(ws.Gradients))
-                            throw Diverged(epoch, b + 1, r.Loss, "the network was not changed by that batch", best != null);
+                            throw Diverged(epoch, b + 1, r.Loss, epochStart, best != null);
                         optimizer.Step(net, ws.Gradients);
                         changedSinceBest = true;
-                        if (!AllParametersFinite())
-                        {
-                            net.RestoreParameters(epochStart);
-                            throw Diverged(epoch, b + 1, r.Loss, $"the step overflowed the weights, so the weights of the start of epoch {epoch} were put back", best != null);
-                        }
                         lossSum += r.Loss * count; correct += r.Correct; seen += count;
                         summary.SamplesSeen += count;
                         batchesDone++;
@@ -109,6 +104,9 @@ namespace BackpropModule.Engine.Training
                             BatchCompleted(progress);
                         }
                     }
+                    // NOTE: a finite step can still overflow a weight; the next batch then sees a non-finite loss.
+                    // This once-per-epoch scan makes sure no epoch ends (checkpoint, best snapshot) on such weights.
+                    if (!AllParametersFinite()) throw Diverged(epoch, batches, double.NaN, epochStart, best != null);
                     double trainSeconds = epochClock.Elapsed.TotalSeconds;
                     var record = new EpochRecord
                     {
@@ -173,11 +171,24 @@ namespace BackpropModule.Engine.Training
             return true;
         }
 
-        private BackpropException Diverged(int epoch, int batch, double loss, string what, bool restoresBest) =>
-            new BackpropException(ErrorIds.TrainingDiverged, ErrorKind.InvalidResult, net,
+        /// <summary>
+        /// The TrainingDiverged error. The loss and gradients are checked before every step, so normally the
+        /// network still holds the last finite step; if an earlier finite step overflowed a weight, the weights
+        /// of the start of the epoch are put back instead.
+        /// </summary>
+        private BackpropException Diverged(int epoch, int batch, double loss, Tensor[] epochStart, bool restoresBest)
+        {
+            string what = "the network was not changed by that batch";
+            if (!AllParametersFinite())
+            {
+                net.RestoreParameters(epochStart);
+                what = $"an earlier step overflowed the weights, so the weights of the start of epoch {epoch} were put back";
+            }
+            return new BackpropException(ErrorIds.TrainingDiverged, ErrorKind.InvalidResult, net,
                 $"Training diverged in epoch {epoch}, batch {batch}: the loss is {loss.ToString("G6", CultureInfo.InvariantCulture)} or a gradient is not finite; " +
                 what + (restoresBest ? "; early stopping then restored the best epoch's weights" : "") +
                 ". Lower the learning rate, or use an adaptive optimizer such as Adam.");
+        }
 
         /// <summary>Mean loss and accuracy over a dataset, in batches through the workspace.</summary>
         internal static (double Loss, double Accuracy) Evaluate(BatchWorkspace ws, Dataset data)

@@ -147,6 +147,48 @@ namespace BackpropModule.Engine.Tests.Training
             Assert.Equal(lastVersion, net.Version);
         }
 
+        /// <summary>Plain SGD that writes +∞ into W1 on one chosen step, to reach the overflow guard.</summary>
+        private sealed class OverflowingOptimizer : IOptimizer
+        {
+            private readonly int badStep; private int steps;
+            public OverflowingOptimizer(int badStep) => this.badStep = badStep;
+            public string Name => "SGD";
+            public double LearningRate { get; set; } = 0.01;
+            public IReadOnlyDictionary<string, double> Settings => new Dictionary<string, double> { ["LearningRate"] = LearningRate };
+            public void Step(Network network, IReadOnlyList<Tensor> gradients)
+            {
+                steps++;
+                for (int p = 0; p < gradients.Count; p++)
+                    for (int r = 0; r < gradients[p].Rows; r++)
+                        for (int c = 0; c < gradients[p].Columns; c++) network.Parameters[p].Value[r, c] -= LearningRate * gradients[p][r, c];
+                if (steps == badStep) network.Parameters[0].Value[0, 0] = double.PositiveInfinity;
+                network.MarkUpdated();
+            }
+            public IReadOnlyList<KeyValuePair<string, Tensor>> SaveState() => new KeyValuePair<string, Tensor>[0];
+            public void LoadState(IReadOnlyList<KeyValuePair<string, Tensor>> state) { }
+        }
+
+        [Theory]
+        [InlineData(7)]   // mid-epoch: the next batch sees the non-finite loss
+        [InlineData(10)]  // the last step of epoch 2: the end-of-epoch scan catches it
+        public void AStepThatOverflowsAWeightPutsBackTheStartOfTheEpoch(int badStep)
+        {
+            var data = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 10, seed: 3);
+            var net = Spiral();
+            Tensor[] startOfEpoch2 = null;
+            var records = new List<EpochRecord>();
+            var trainer = new Trainer(net, data, new TrainingOptions { Epochs = 5, BatchSize = 6, Optimizer = new OverflowingOptimizer(badStep), Seed = 1 })
+            {
+                EpochCompleted = r => { records.Add(r); if (r.Epoch == 1) startOfEpoch2 = net.SnapshotParameters(); },
+            };
+            var e = Assert.Throws<BackpropException>(() => trainer.Run());
+            Assert.Equal(ErrorIds.TrainingDiverged, e.ErrorId);
+            Assert.Contains("epoch 2", e.Message);
+            Assert.Single(records);
+            AssertSameWeights(startOfEpoch2, net);
+            Assert.Equal(1, net.Checkpoint.EpochsCompleted);
+        }
+
         [Fact]
         public void CancellationStopsAtABatchBoundaryAndKeepsTheCompletedSteps()
         {
