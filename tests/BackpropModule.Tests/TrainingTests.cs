@@ -126,6 +126,27 @@ namespace BackpropModule.Tests
         }
 
         [Fact]
+        public void TheCheckpointShowsTheOptimizerAndItsState()
+        {
+            string text = ps.Render(Spiral + "$null = $net | Start-Training $data -Epochs 2 -Optimizer Adam -Seed 1; $net.Checkpoint");
+            Assert.Contains("EpochsCompleted", text);
+            Assert.Contains("Adam (LearningRate=0.001", text);
+            Assert.Contains("M.W1 2x20", text);
+        }
+
+        [Fact]
+        public void UpdateNetworkWhatIfLeavesNetworkAndOptimizerAlone()
+        {
+            var r = ps.Run(@"
+                $net = New-Network -LayerSizes 2,2 -Seed 1; $opt = New-Optimizer Adam; $v = $net.Version
+                $g = $net | Invoke-Forward @(1,2) 0 | Invoke-Backward
+                $net | Update-Network -Gradient $g -Optimizer $opt -WhatIf
+                $net.Version - $v; $opt.Steps").AssertNoErrors();
+            Assert.Equal(0L, Convert.ToInt64(r.Objects[0]));
+            Assert.Equal(0L, Convert.ToInt64(r.Objects[1]));
+        }
+
+        [Fact]
         public void DataThatDoesNotFitIsATerminatingErrorAndTheNetworkIsUnchanged()
         {
             var r = ps.Run("$sine = New-Dataset Sine; $net = New-Network -LayerSizes 2,3 -Seed 1; $v = $net.Version; " +

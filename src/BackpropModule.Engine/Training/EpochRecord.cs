@@ -122,8 +122,8 @@ namespace BackpropModule.Engine.Training
         /// <summary>True when early stopping put the best epoch's weights back at the end.</summary>
         public bool RestoredBest { get; internal set; }
 
-        /// <summary>The seed of the shuffling generator (0 on resume, where the saved state is used).</summary>
-        public long Seed { get; internal set; }
+        /// <summary>The seed of the shuffling generator; null on resume, where the checkpoint's generator state continues.</summary>
+        public long? Seed { get; internal set; }
 
         /// <summary>The optimizer that ran (it keeps its state).</summary>
         public IOptimizer Optimizer { get; internal set; }

@@ -56,7 +56,7 @@ namespace BackpropModule.Engine.Training
             DatasetChecks.CheckFits(net, train, "training");
             var val = options.Validation;
             if (val != null) DatasetChecks.CheckFits(net, val, "validation");
-            IOptimizer optimizer = ResolveOptimizer(out SeededRandom rng, out int done, out long seed);
+            IOptimizer optimizer = ResolveOptimizer(out SeededRandom rng, out int done, out long? seed);
 
             int n = train.Count, bs = Math.Min(options.BatchSize, n), batches = (n + bs - 1) / bs;
             int first = done + 1, last = done + options.Epochs;
@@ -205,7 +205,7 @@ namespace BackpropModule.Engine.Training
             return (lossSum / data.Count, (double)correct / data.Count);
         }
 
-        private IOptimizer ResolveOptimizer(out SeededRandom rng, out int done, out long seed)
+        private IOptimizer ResolveOptimizer(out SeededRandom rng, out int done, out long? seed)
         {
             IOptimizer optimizer = options.Optimizer;
             if (options.Resume)
@@ -221,13 +221,14 @@ namespace BackpropModule.Engine.Training
                 rng = new SeededRandom(0);
                 if (cp.RandomState != null) rng.SetState(cp.RandomState);
                 done = cp.EpochsCompleted;
-                seed = 0;
+                seed = null;
             }
             else
             {
                 optimizer = optimizer ?? OptimizerFactory.Create(options.OptimizerName ?? "SGD");
-                seed = options.Seed ?? SeededRandom.NewSeed();
-                rng = new SeededRandom(seed);
+                long drawn = options.Seed ?? SeededRandom.NewSeed();
+                rng = new SeededRandom(drawn);
+                seed = drawn;
                 done = 0;
             }
             if (options.LearningRate.HasValue) optimizer.LearningRate = options.LearningRate.Value;
