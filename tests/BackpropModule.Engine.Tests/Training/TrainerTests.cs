@@ -242,6 +242,23 @@ namespace BackpropModule.Engine.Tests.Training
         }
 
         [Fact]
+        public void SteadyStateTrainingAllocatesNothingPerBatch()
+        {
+            // 1500 batches of one sample per epoch: one allocation per batch would cost at least 36 kB an epoch,
+            // while the per-epoch objects (record, checkpoint, snapshots of a 2-8-3 network) stay far below that.
+            var data = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 500, seed: 3);
+            var net = new Network(new[] { 2, 8, 3 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1);
+            var allocated = new List<long>();
+            new Trainer(net, data, new TrainingOptions { Epochs = 4, BatchSize = 1, OptimizerName = "Adam", Seed = 1 })
+            {
+                BatchCompleted = p => { },
+                EpochCompleted = r => allocated.Add(GC.GetAllocatedBytesForCurrentThread()),
+            }.Run();
+            long perEpoch = allocated[3] - allocated[2];
+            Assert.True(perEpoch < 1500 * 24, $"{perEpoch} bytes allocated in one epoch of 1500 batches");
+        }
+
+        [Fact]
         public void ProgressReportsEveryBatchWithAnEstimate()
         {
             var data = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 20, seed: 3);

@@ -142,6 +142,12 @@ namespace BackpropModule.Engine.Training.Optimizers
                         "Use one optimizer per network (New-Optimizer), or call its Reset() method.");
                 return;
             }
+            CreateState(ps);
+        }
+
+        // Kept apart from EnsureState so the lambdas' closure is not allocated on every step.
+        private void CreateState(IReadOnlyList<Layers.Parameter> ps)
+        {
             parameterNames = ps.Select(p => p.Name).ToArray();
             if (slots != null) return; // state without slots (plain SGD) restored before the first step
             slots = SlotNames.Select(_ => ps.Select(p => new Tensor(p.Value.Rows, p.Value.Columns)).ToArray()).ToArray();

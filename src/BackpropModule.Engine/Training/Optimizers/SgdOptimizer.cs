@@ -19,7 +19,9 @@ namespace BackpropModule.Engine.Training.Optimizers
         protected override IEnumerable<KeyValuePair<string, double>> Hyperparameters { get { yield break; } }
 
         /// <inheritdoc/>
-        protected override string[] SlotNames => new string[0];
+        protected override string[] SlotNames => NoSlots;
+
+        private static readonly string[] NoSlots = new string[0];
 
         /// <inheritdoc/>
         protected override void Update(double[] w, double[] g, double decay, double[][] state)
