@@ -154,7 +154,11 @@ namespace BackpropModule.Commands
         }
 
         /// <inheritdoc/>
-        protected override void StopProcessing() => cancel.Cancel();
+        protected override void StopProcessing()
+        {
+            try { cancel.Cancel(); }
+            catch (ObjectDisposedException) { } // the command already ended
+        }
 
         /// <inheritdoc/>
         public void Dispose() => cancel.Dispose();
