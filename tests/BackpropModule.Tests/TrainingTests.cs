@@ -223,6 +223,8 @@ namespace BackpropModule.Tests
             Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
             Assert.InRange(output.Count, 1, 99999);
             Assert.Equal(1, PS.Num(output[0], "Epoch"));
+            var progress = shell.Streams.Progress.Where(p => p.Activity.StartsWith("Training 2-50-3")).ToList();
+            Assert.Contains(progress, p => p.StatusDescription.StartsWith("Epoch 1/100000") && p.SecondsRemaining >= 0);
             var r = ps.Run(@"
                 $n = $global:stopNet
                 $finite = $true; foreach ($p in $n.Parameters) { if ($null -ne $p.Value.FindNonFinite()) { $finite = $false } }
