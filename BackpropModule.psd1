@@ -19,6 +19,7 @@
         'BackpropModule.Format.ps1xml'
         # gradient formats
         # training formats
+        'Training.Format.ps1xml'
         # data formats
         # persist formats
     )
@@ -29,6 +30,10 @@
         'Update-Network'
         # gradient cmdlets
         # training cmdlets
+        'Start-Training'
+        'Test-Network'
+        'New-Optimizer'
+        'New-Dataset'
         # data cmdlets
         # persist cmdlets
     )

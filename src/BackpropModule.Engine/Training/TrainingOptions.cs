@@ -1,0 +1,58 @@
+using System.Globalization;
+using BackpropModule.Engine.Data;
+
+namespace BackpropModule.Engine.Training
+{
+    /// <summary>How <see cref="Trainer"/> runs; everything has a default.</summary>
+    public sealed class TrainingOptions
+    {
+        /// <summary>Epochs to run (more epochs on resume). Default 10.</summary>
+        public int Epochs { get; set; } = 10;
+
+        /// <summary>Samples per step: 1 is online learning, ≥ the sample count is full-batch. Default 100.</summary>
+        public int BatchSize { get; set; } = 100;
+
+        /// <summary>The optimizer object to use (it keeps its state); null to create one from <see cref="OptimizerName"/>.</summary>
+        public IOptimizer Optimizer { get; set; }
+
+        /// <summary>Name of the optimizer to create when <see cref="Optimizer"/> is null (SGD when both are null).</summary>
+        public string OptimizerName { get; set; }
+
+        /// <summary>Overrides the optimizer's learning rate (and stays set on it); null keeps its own.</summary>
+        public double? LearningRate { get; set; }
+
+        /// <summary>Seed of the shuffling generator; null draws one. Ignored on resume.</summary>
+        public long? Seed { get; set; }
+
+        /// <summary>Shuffle the samples every epoch (default); false visits them in order.</summary>
+        public bool Shuffle { get; set; } = true;
+
+        /// <summary>Data evaluated after every epoch; early stopping watches its loss.</summary>
+        public Dataset Validation { get; set; }
+
+        /// <summary>Stop when the monitored loss has not improved for <see cref="Patience"/> epochs, and restore the best weights.</summary>
+        public bool EarlyStopping { get; set; }
+
+        /// <summary>Epochs without improvement before early stopping. Default 5.</summary>
+        public int Patience { get; set; } = 5;
+
+        /// <summary>An improvement must lower the monitored loss by more than this. Default 0.</summary>
+        public double MinDelta { get; set; }
+
+        /// <summary>Continue from the network's checkpoint (epoch count, shuffling state, optimizer).</summary>
+        public bool Resume { get; set; }
+
+        /// <exception cref="BackpropException">TrainingOptionInvalid.</exception>
+        internal void Validate()
+        {
+            if (Epochs < 1) throw Invalid(Epochs, $"Epochs must be at least 1; got {Epochs}.");
+            if (BatchSize < 1) throw Invalid(BatchSize, $"The batch size must be at least 1; got {BatchSize}.");
+            if (Patience < 1) throw Invalid(Patience, $"Patience must be at least 1 epoch; got {Patience}.");
+            if (!(MinDelta >= 0) || double.IsInfinity(MinDelta))
+                throw Invalid(MinDelta, $"MinDelta must be a finite number ≥ 0; got {MinDelta.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        private static BackpropException Invalid(object value, string message) =>
+            new BackpropException(ErrorIds.TrainingOptionInvalid, ErrorKind.InvalidArgument, value, message);
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using System.Threading;
+using BackpropModule.Engine;
+using BackpropModule.Engine.Data;
+using BackpropModule.Engine.Training;
+using BackpropModule.Infrastructure;
+
+namespace BackpropModule.Commands
+{
+    /// <summary>
+    /// Start-Training: trains the piped network on a dataset with mini-batches and an optimizer,
+    /// writing one <see cref="EpochRecord"/> as each epoch ends. Ctrl+C stops at the next batch
+    /// boundary and keeps what was learned. The loop itself is <see cref="Trainer"/>.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "Training")]
+    [OutputType(typeof(EpochRecord), typeof(Network))]
+    public sealed class StartTrainingCommand : BackpropCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private readonly Stopwatch throttle = new Stopwatch();
+
+        /// <summary>The network to train (changed in place).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        public Network Network { get; set; }
+
+        /// <summary>The training samples.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("Data")]
+        public Dataset TrainingData { get; set; }
+
+        /// <summary>Samples evaluated after every epoch (ValidationLoss, ValidationAccuracy; early stopping watches them).</summary>
+        [Parameter]
+        public Dataset ValidationData { get; set; }
+
+        /// <summary>Epochs to run (on -Resume: epochs to add). Default 10.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Epochs { get; set; } = 10;
+
+        /// <summary>Samples per optimizer step: 1 is online learning, the sample count or more is full-batch. Default 100.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int BatchSize { get; set; } = 100;
+
+        /// <summary>Learning rate; without it the optimizer's own (SGD 0.1, Adam 0.001, …).</summary>
+        [Parameter]
+        [Alias("Lr")]
+        public double LearningRate { get; set; }
+
+        /// <summary>An optimizer name (SGD, Momentum, AdaGrad, RMSProp, Adam) or an object from New-Optimizer. Default SGD.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(OptimizerNameCompleter))]
+        public object Optimizer { get; set; }
+
+        /// <summary>Seed of the shuffling; the same seed gives a bit-identical run.</summary>
+        [Parameter]
+        public int? Seed { get; set; }
+
+        /// <summary>Visit the samples in order every epoch (online learning as in the classic tutorials).</summary>
+        [Parameter]
+        public SwitchParameter NoShuffle { get; set; }
+
+        /// <summary>Stop when the monitored loss has not improved for -Patience epochs; the best weights are restored at the end.</summary>
+        [Parameter]
+        public SwitchParameter EarlyStopping { get; set; }
+
+        /// <summary>Epochs without improvement before early stopping. Default 5.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Patience { get; set; } = 5;
+
+        /// <summary>Smallest decrease of the monitored loss that counts as an improvement. Default 0.</summary>
+        [Parameter]
+        [ValidateRange(0.0, double.MaxValue)]
+        public double MinDelta { get; set; }
+
+        /// <summary>Continue from the network's checkpoint: epoch count, shuffling state and optimizer state.</summary>
+        [Parameter]
+        public SwitchParameter Resume { get; set; }
+
+        /// <summary>Write the network after the epoch records.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            var options = new TrainingOptions
+            {
+                Epochs = Epochs, BatchSize = BatchSize, Shuffle = !NoShuffle, Validation = ValidationData,
+                EarlyStopping = EarlyStopping, Patience = Patience, MinDelta = MinDelta, Resume = Resume, Seed = Seed,
+                LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : (double?)null,
+            };
+            object o = Optimizer is PSObject p ? p.BaseObject : Optimizer;
+            if (o is IOptimizer optimizer) options.Optimizer = optimizer;
+            else if (o is string name) options.OptimizerName = name;
+            else if (o != null)
+                Throw(ErrorIds.OptimizerNameUnknown, ErrorKind.InvalidArgument, o,
+                    $"-Optimizer takes a name (SGD, Momentum, AdaGrad, RMSProp, Adam) or an object from New-Optimizer; got a {o.GetType().Name}.");
+
+            var net = Network;
+            string activity = "Training " + net.Architecture;
+            var trainer = new Trainer(net, TrainingData, options)
+            {
+                EpochCompleted = record => WriteObject(record),
+                BatchCompleted = progress => ReportProgress(activity, progress),
+            };
+            throttle.Restart();
+            TrainingSummary summary = null;
+            try
+            {
+                summary = Engine(() => trainer.Run(cancel.Token));
+            }
+            finally
+            {
+                if (!Stopping) WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            if (summary == null) return;
+            WriteVerbose(Describe(summary));
+            if (PassThru) WriteObject(net);
+        }
+
+        private void ReportProgress(string activity, TrainingProgress p)
+        {
+            // NOTE: a few updates a second keep the host responsive; the last batch of each epoch always reports.
+            if (!p.EpochEnd && throttle.ElapsedMilliseconds < 250) return;
+            throttle.Restart();
+            string status = string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}, batch {2}/{3}, loss {4:G5}",
+                p.Epoch, p.LastEpoch, p.Batch, p.Batches, p.RunningLoss);
+            WriteProgress(new ProgressRecord(1, activity, status)
+            {
+                PercentComplete = Math.Min(100, (int)(p.Fraction * 100)),
+                SecondsRemaining = (int)Math.Ceiling(p.Remaining.TotalSeconds),
+                CurrentOperation = "Epoch " + p.Epoch.ToString(CultureInfo.InvariantCulture),
+            });
+        }
+
+        private static string Describe(TrainingSummary s)
+        {
+            string how;
+            switch (s.StopReason)
+            {
+                case TrainingStopReason.EarlyStopped: how = "Stopped early: the monitored loss did not improve"; break;
+                case TrainingStopReason.Cancelled: how = "Stopped at a batch boundary"; break;
+                default: how = "Completed"; break;
+            }
+            return string.Format(CultureInfo.InvariantCulture,
+                "{0} after {1} epoch(s) ({2} in total); best epoch {3} with loss {4:G6}{5}; optimizer {6}; {7}.",
+                how, s.EpochsRun, s.EpochsCompleted, s.BestEpoch, s.BestLoss, s.RestoredBest ? ", whose weights were restored" : "",
+                s.Optimizer, s.Seed.HasValue ? "shuffle seed " + s.Seed.Value.ToString(CultureInfo.InvariantCulture) : "shuffling continued from the checkpoint");
+        }
+
+        /// <inheritdoc/>
+        protected override void StopProcessing()
+        {
+            try { cancel.Cancel(); }
+            catch (ObjectDisposedException) { } // the command already ended
+        }
+
+        /// <inheritdoc/>
+        public void Dispose() => cancel.Dispose();
+    }
+}
