@@ -18,6 +18,7 @@
     FormatsToProcess     = @(
         'BackpropModule.Format.ps1xml'
         # gradient formats
+        'Gradient.Format.ps1xml'
         # training formats
         # data formats
         # persist formats
@@ -28,6 +29,7 @@
         'Invoke-Backward'
         'Update-Network'
         # gradient cmdlets
+        'Test-Gradient'
         # training cmdlets
         # data cmdlets
         # persist cmdlets
