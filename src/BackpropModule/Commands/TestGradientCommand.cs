@@ -115,7 +115,7 @@ namespace BackpropModule.Commands
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int total = selected.Select((p, k) => Math.Min(analytic[k].Count, checker.Options.Sample ?? int.MaxValue)).Sum(), before = 0;
-            var progress = new ProgressRecord(1, "Test-Gradient", "Checking " + checker.Network.Architecture);
+            string activity = "Test-Gradient", status = "Checking " + checker.Network.Architecture;
             var results = new List<GradientCheckResult>();
             for (int k = 0; k < selected.Count; k++)
             {
@@ -127,10 +127,11 @@ namespace BackpropModule.Commands
                     result = checker.CheckParameter(p, analytic[k], cancellation.Token, (partial, done, count) =>
                     {
                         if (done % step != 0 && done != count) return;
-                        progress.StatusDescription = $"{name}: {done} of {count} element(s)";
-                        progress.CurrentOperation = partial.Describe();
-                        progress.PercentComplete = (int)(100L * (before + done) / Math.Max(1, total));
-                        WriteProgress(progress);
+                        WriteProgress(new ProgressRecord(1, activity, $"{name}: {done} of {count} element(s)")
+                        {
+                            CurrentOperation = partial.Describe(),
+                            PercentComplete = (int)(100L * (before + done) / Math.Max(1, total)),
+                        });
                     });
                 }
                 catch (OperationCanceledException)
@@ -141,8 +142,7 @@ namespace BackpropModule.Commands
                 results.Add(result);
                 if (!Summary) WriteObject(result);
             }
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(1, activity, status) { RecordType = ProgressRecordType.Completed });
             var summary = new GradientCheckSummary(checker.Network.Architecture, results, clock.Elapsed);
             if (Summary) WriteObject(summary);
             if (Assert && !summary.Passed) ThrowFailure(summary);
