@@ -52,7 +52,7 @@ namespace BackpropModule.Commands
 
         /// <summary>A parameter passes when its maximum relative error is at most this.</summary>
         [Parameter]
-        [ValidateRange(1e-16, 1.0)]
+        [ValidateRange(1e-16, 2.0)]
         public double Tolerance { get; set; } = GradientCheckOptions.DefaultTolerance;
 
         /// <summary>Check only this many elements per parameter (always including the largest gradient).</summary>
