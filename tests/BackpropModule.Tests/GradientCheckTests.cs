@@ -48,6 +48,35 @@ namespace BackpropModule.Tests
             }
         }
 
+        [Theory]
+        [InlineData("6, 4")]
+        [InlineData("6, 5, 4")]
+        [InlineData("6, 5, 4, 4, 4")]
+        public void AnyDepthPassesAlsoAfterTraining(string sizes)
+        {
+            var r = ps.Run(Batch + @"
+                $net = New-Network -LayerSizes " + sizes + @" -Activation Tanh -Output Softmax -Seed 2
+                ($net | Test-Gradient -X $x -T $t -Summary).Passed
+                ($net | Invoke-Forward -X $x -T $t).Loss
+                for ($i = 0; $i -lt 20; $i++) { $net | Invoke-Forward -X $x -T $t | Invoke-Backward | ForEach-Object { $net | Update-Network -Gradient $_ -LearningRate 0.5 } }
+                ($net | Invoke-Forward -X $x -T $t).Loss
+                ($net | Test-Gradient -X $x -T $t -Summary).Passed
+                $net.Version", 6, "Softmax").AssertNoErrors();
+            Assert.Equal(true, r.Objects[0]);
+            Assert.True((double)r.Objects[2] < (double)r.Objects[1], "training should lower the loss");
+            Assert.Equal(true, r.Objects[3]);
+            Assert.Equal(20L, r.Objects[4]);
+        }
+
+        [Fact]
+        public void InputWithoutTargetForGradientsIsRefused()
+        {
+            var r = ps.Run(Batch + @"
+                $g = New-Network -LayerSizes 6, 3, 4 -Seed 1 | Invoke-Forward -X $x -T $t | Invoke-Backward
+                $g | Test-Gradient -InputObject $x", 6, "Softmax");
+            Assert.StartsWith("GradientCheckDataMissing", r.SingleError().FullyQualifiedErrorId);
+        }
+
         [Fact]
         public void ACorruptedElementOfdW1IsReportedAndFails()
         {

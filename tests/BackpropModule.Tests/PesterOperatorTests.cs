@@ -52,6 +52,23 @@ namespace BackpropModule.Tests
             Assert.True((bool)PS.Prop(r.Output.Single(), "Succeeded"), (string)PS.Prop(r.Output.Single(), "FailureMessage"));
         }
 
+        public static System.Collections.Generic.IEnumerable<object[]> Combinations() =>
+            from a in new[] { "ReLU", "Sigmoid", "Tanh" }
+            from o in new[] { "Softmax", "Identity", "Sigmoid" }
+            select new object[] { a, o };
+
+        [Theory]
+        [MemberData(nameof(Combinations))]
+        public void EveryCombinationPassesTheOperator(string activation, string output)
+        {
+            var r = ps.Run(@"
+                $x = @(@(0.1, -0.2, 0.3), @(-1, 0.5, 2))
+                $t = if ($args[1] -eq 'Softmax') { @(1, 0) } else { @(@(1, 0), @(0, 1)) }
+                $pass = New-Network -LayerSizes 3, 4, 2 -Activation $args[0] -Output $args[1] -Seed 8 | Invoke-Forward -X $x -T $t
+                & $global:capturedShould.Test -ActualValue $pass", activation, output).AssertNoErrors();
+            Assert.True((bool)PS.Prop(r.Output.Single(), "Succeeded"), (string)PS.Prop(r.Output.Single(), "FailureMessage"));
+        }
+
         [Fact]
         public void ABrokenGradientFailsWithParameterRowColumnAndValues()
         {

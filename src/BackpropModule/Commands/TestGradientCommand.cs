@@ -88,6 +88,12 @@ namespace BackpropModule.Commands
                     $"These gradients were computed at parameter version {Gradient.ParameterVersion}; the network is at version {net.Version}, so they no longer describe it. Compute new ones with Invoke-Forward | Invoke-Backward.")));
                 return;
             }
+            if (ParameterSetName == GradientSet && (InputObject == null) != (Target == null))
+            {
+                WriteError(ToErrorRecord(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Gradient,
+                    "Pass both -InputObject and -Target, or neither (to use the batch the gradients were computed on); a new input with the old target, or the reverse, describes no gradient.")));
+                return;
+            }
             Tensor x = InputObject != null ? Engine(() => TensorConverter.ToInput(InputObject)) : Gradient?.Input;
             Tensor t = Target != null && x != null ? Engine(() => TensorConverter.ToTarget(Target, x.Rows)) : Gradient?.Target;
             if (x == null || t == null)
