@@ -254,6 +254,15 @@ namespace BackpropModule.Tests
         }
 
         [Fact]
+        public void TheSummaryViewShowsTheVerdictAndTheWorstElement()
+        {
+            string text = ps.Render(Batch.Replace("$args[0]", "6").Replace("$args[1]", "'Softmax'") + "\nNew-Network -LayerSizes 6, 3, 4 -Seed 1 | Test-Gradient -X $x -T $t -Summary");
+            foreach (var label in new[] { "Architecture", "Passed", "WorstParameter", "MaxRelError", "Verdict", "Worst", "Checked", "Kinks", "Elapsed" })
+                Assert.Contains(label, text);
+            Assert.Contains("6-3-4", text);
+        }
+
+        [Fact]
         public void OutputTypesAreDeclared()
         {
             var r = ps.Run("(Get-Command Test-Gradient).OutputType | ForEach-Object { $_.Name }").AssertNoErrors();
