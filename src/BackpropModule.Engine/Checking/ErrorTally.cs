@@ -5,7 +5,8 @@ namespace BackpropModule.Engine.Checking
     /// <summary>Accumulates per-element errors into the figures of a <see cref="GradientCheckResult"/>.</summary>
     internal sealed class ErrorTally
     {
-        private int count, kinks;
+        private int count, kinks, unresolved;
+        private double kinkMaxRel;
         private double sumAbs, maxNoise;
         private Worst smooth = Worst.None, atKinks = Worst.None;
 
@@ -49,7 +50,17 @@ namespace BackpropModule.Engine.Checking
             return Math.Max(0, Math.Abs(a - n) - noiseFloor) / Math.Max(Math.Abs(a), Math.Abs(n));
         }
 
-        /// <summary>Adds one checked element whose numerical estimate is uncertain by <paramref name="noiseFloor"/>.</summary>
+        /// <summary>Counts an element whose ±h perturbation crossed a kink, with the estimate at that step.</summary>
+        public void AddKink(double analytic, double numerical)
+        {
+            kinks++;
+            kinkMaxRel = Math.Max(kinkMaxRel, RelativeError(analytic, numerical));
+        }
+
+        /// <summary>
+        /// Adds one checked element whose numerical estimate is uncertain by <paramref name="noiseFloor"/>;
+        /// <paramref name="kink"/> means even the smallest step crossed a kink, so it is not judged.
+        /// </summary>
         public void Add(int row, int column, double analytic, double numerical, double noiseFloor, bool kink)
         {
             double raw = RelativeError(analytic, numerical);
@@ -59,7 +70,7 @@ namespace BackpropModule.Engine.Checking
             count++;
             sumAbs += abs;
             if (noiseFloor > maxNoise) maxNoise = noiseFloor;
-            if (kink) { kinks++; atKinks.Consider(e); }
+            if (kink) { unresolved++; atKinks.Consider(e); }
             else smooth.Consider(e);
         }
 
@@ -69,8 +80,9 @@ namespace BackpropModule.Engine.Checking
             r.Checked = count;
             r.Kinks = kinks;
             r.MeanAbsError = count == 0 ? 0 : sumAbs / count;
-            r.KinkMaxRelError = atKinks.IsEmpty ? 0 : atKinks.Rel;
-            // Every checked element crossed a kink: judge those, since nothing else is left to judge.
+            r.UnresolvedKinks = unresolved;
+            r.KinkMaxRelError = kinkMaxRel;
+            // Every checked element crossed a kink at every step: judge those, since nothing else is left.
             var w = smooth.IsEmpty ? atKinks : smooth;
             if (w.IsEmpty) return;
             r.MaxRelError = w.Rel;

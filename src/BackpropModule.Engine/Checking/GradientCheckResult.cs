@@ -7,11 +7,12 @@ namespace BackpropModule.Engine.Checking
     /// central-difference estimate n over the checked elements, and where it is farthest.
     /// </summary>
     /// <remarks>
-    /// The maximum errors and the worst element are taken over the elements whose perturbation
-    /// crossed no ReLU kink: across a kink the loss is not differentiable and the difference
-    /// quotient measures the kink, not the gradient. Those elements are counted in <see cref="Kinks"/>
-    /// and their worst relative error is kept apart in <see cref="KinkMaxRelError"/>. When every
-    /// checked element crossed a kink, they are all judged, since nothing else is left.
+    /// Across a ReLU kink the loss is not differentiable and the difference quotient measures the
+    /// kink, not the gradient. An element whose ±h perturbation crosses one is counted in
+    /// <see cref="Kinks"/> and retried with h/10 and h/100; if a smaller step crosses none, it is
+    /// judged with that step. If every step crosses one, it is counted in <see cref="UnresolvedKinks"/>
+    /// and left out of the maximum errors and the worst element (unless every checked element is
+    /// like that, since nothing else is left to judge).
     /// </remarks>
     public sealed class GradientCheckResult
     {
@@ -88,7 +89,10 @@ namespace BackpropModule.Engine.Checking
         /// <summary>Checked elements whose ±h perturbation flipped the sign of some hidden ReLU pre-activation.</summary>
         public int Kinks { get; internal set; }
 
-        /// <summary>Largest relative error among the kink-crossing elements (0 when there are none); not judged.</summary>
+        /// <summary>Of those, the elements that still crossed a kink with h/100; they are not judged.</summary>
+        public int UnresolvedKinks { get; internal set; }
+
+        /// <summary>Largest plain relative error of the kink-crossing elements at the step h itself (0 without kinks): what the kinks would have cost.</summary>
         public double KinkMaxRelError { get; internal set; }
 
         /// <summary>The band <see cref="MaxRelError"/> falls in.</summary>

@@ -52,6 +52,9 @@ namespace BackpropModule.Engine.Checking
         /// <summary>Kink-crossing elements over all parameters.</summary>
         public int Kinks => Results.Sum(r => r.Kinks);
 
+        /// <summary>Elements left unjudged because every step crossed a kink, over all parameters.</summary>
+        public int UnresolvedKinks => Results.Sum(r => r.UnresolvedKinks);
+
         /// <summary>How long the check took.</summary>
         public TimeSpan Elapsed { get; }
 

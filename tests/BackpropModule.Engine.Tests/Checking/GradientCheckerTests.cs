@@ -106,24 +106,46 @@ namespace BackpropModule.Engine.Tests.Checking
             Assert.True(summary.Passed, summary.ToString());
         }
 
-        [Fact]
-        public void APreActivationAtZeroIsCountedAsAKinkAndNotJudged()
+        /// <summary>
+        /// A ReLU network whose first hidden unit has pre-activation exactly b1[0] (x = 0, so
+        /// a = x·W1 + b1 = b1): b1[0] sets how far unit 0 sits from the kink.
+        /// </summary>
+        private static GradientCheckResult CheckB1NearKink(double distance)
         {
-            // a = x·W1 + b1 with x = 0 is exactly b1, so b1[0] = 1e-7 puts unit 0 of every sample
-            // 1e-7 from the ReLU kink; perturbing b1[0] by ±1e-5 crosses it.
             var w1 = new Tensor(2, 3);
             w1[0, 0] = 0.5; w1[1, 1] = -0.4; w1[0, 2] = 0.3;
-            var b1 = Tensor.FromRow(new[] { 1e-7, 0.2, 0.3 });
+            var b1 = Tensor.FromRow(new[] { distance, 0.2, 0.3 });
             var w2 = Tensor.FromRows(new[] { new[] { 1.0, -1.0 }, new[] { 0.5, 0.2 }, new[] { -0.3, 0.8 } });
             var b2 = new Tensor(1, 2);
             var net = new Network(new[] { 2, 3, 2 }, ActivationKind.ReLU, OutputKind.Softmax, new[] { w1, b1, w2, b2 });
-            var x = new Tensor(1, 2);
-            var t = Tensor.FromRow(new[] { 0.0, 1.0 });
-            var b1Result = new GradientChecker(net, x, t).CheckAll().Results.Single(r => r.Parameter == "b1");
-            Assert.Equal(1, b1Result.Kinks);
-            Assert.True(b1Result.KinkMaxRelError > 1e-3, b1Result.Describe());
-            Assert.True(b1Result.Passed, b1Result.Describe());
-            Assert.NotEqual(0, b1Result.WorstColumn);
+            var before = Snapshot(net);
+            var result = new GradientChecker(net, new Tensor(1, 2), Tensor.FromRow(new[] { 0.0, 1.0 })).CheckAll().Results.Single(r => r.Parameter == "b1");
+            Assert.True(Unchanged(net, before));
+            return result;
+        }
+
+        [Fact]
+        public void AKinkThatEverySmallerStepStillCrossesIsCountedAndNotJudged()
+        {
+            // 1e-7 from the kink: ±1e-5, ±1e-6 and ±1e-7 all reach a ≤ 0 on one side.
+            var b1 = CheckB1NearKink(1e-7);
+            Assert.Equal(1, b1.Kinks);
+            Assert.Equal(1, b1.UnresolvedKinks);
+            Assert.True(b1.KinkMaxRelError > 1e-3, b1.Describe());
+            Assert.True(b1.Passed, b1.Describe());
+            Assert.NotEqual(0, b1.WorstColumn);
+        }
+
+        [Fact]
+        public void AKinkThatASmallerStepAvoidsIsJudgedWithThatStep()
+        {
+            // 3e-7 from the kink: ±1e-5 and ±1e-6 cross it, ±1e-7 does not, and there dL/db1[0] is exact.
+            var b1 = CheckB1NearKink(3e-7);
+            Assert.Equal(1, b1.Kinks);
+            Assert.Equal(0, b1.UnresolvedKinks);
+            Assert.True(b1.KinkMaxRelError > 1e-3, b1.Describe());
+            Assert.True(b1.Passed, b1.Describe());
+            Assert.True(b1.MaxRelError <= 1e-7, b1.Describe());
         }
 
         [Fact]
