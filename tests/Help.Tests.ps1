@@ -27,7 +27,8 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
     }
 
     It 'documents parameter <_>' -ForEach @((Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin ([System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters) }) {
-        $documented = $help.parameters.parameter | Where-Object name -eq $_
+        $parameterName = $_
+        $documented = $help.parameters.parameter | Where-Object { $_.name -eq $parameterName }
         $documented | Should -Not -BeNullOrEmpty
         ($documented.description.Text -join '') | Should -Not -BeNullOrEmpty
     }

@@ -15,17 +15,19 @@ $script:PassGradientCheckOperator = {
     param($ActualValue, [switch] $Negate, $ExpectedValue, [string] $Because)
 
     $tolerance = if ($null -ne $ExpectedValue) { [double] $ExpectedValue } else { 1e-7 }
+    # Test-Gradient accepts tolerances up to 2, the largest relative error of finite values.
+    $checkTolerance = [Math]::Min([Math]::Max($tolerance, 1e-16), 2.0)
     $reason = if ($Because) { " because $($Because.TrimEnd('.'))," } else { '' }
     $results = [System.Collections.Generic.List[object]]::new()
     try {
         foreach ($item in @($ActualValue)) {
             $value = if ($item -is [psobject]) { $item.psobject.BaseObject } else { $item }
             if ($value -is [BackpropModule.Engine.ForwardPass]) {
-                $summary = Invoke-Backward -ForwardPass $value | Test-Gradient -Tolerance $tolerance -Summary -ErrorAction Stop
+                $summary = Invoke-Backward -ForwardPass $value | Test-Gradient -Tolerance $checkTolerance -Summary -ErrorAction Stop
                 foreach ($r in $summary.Results) { $results.Add($r) }
             }
             elseif ($value -is [BackpropModule.Engine.Gradients]) {
-                $summary = Test-Gradient -Gradient $value -Tolerance $tolerance -Summary -ErrorAction Stop
+                $summary = Test-Gradient -Gradient $value -Tolerance $checkTolerance -Summary -ErrorAction Stop
                 foreach ($r in $summary.Results) { $results.Add($r) }
             }
             elseif ($value -is [BackpropModule.Engine.Checking.GradientCheckSummary]) {
