@@ -220,6 +220,20 @@ namespace BackpropModule.Tests
         }
 
         [Fact]
+        public void WithAssertAStaleGradientIsATerminatingError()
+        {
+            // try/catch sees terminating errors only; without -Assert the same problem is a non-terminating error.
+            var r = ps.Run(Batch + @"
+                $net = New-Network -LayerSizes 6, 3, 4 -Seed 1
+                $g = $net | Invoke-Forward -X $x -T $t | Invoke-Backward
+                $net | Update-Network -Gradient $g
+                try { $g | Test-Gradient -Assert; 'not reached' } catch { 'caught ' + $_.FullyQualifiedErrorId }
+                try { $g | Test-Gradient -ErrorAction SilentlyContinue; 'continued' } catch { 'caught' }", 6, "Softmax");
+            Assert.StartsWith("caught GradientStale", (string)r.Objects[0]);
+            Assert.Equal("continued", r.Objects[1]);
+        }
+
+        [Fact]
         public void AnUnknownParameterNameIsReported()
         {
             var r = ps.Run(Batch + "New-Network -LayerSizes 6, 3, 4 -Seed 1 | Test-Gradient -X $x -T $t -Parameter W7", 6, "Softmax");

@@ -84,22 +84,22 @@ namespace BackpropModule.Commands
             Network net = ParameterSetName == GradientSet ? Gradient.Network : Network;
             if (ParameterSetName == GradientSet && Gradient.IsStale)
             {
-                WriteError(ToErrorRecord(new BackpropException(ErrorIds.GradientStale, ErrorKind.InvalidOperation, Gradient,
-                    $"These gradients were computed at parameter version {Gradient.ParameterVersion}; the network is at version {net.Version}, so they no longer describe it. Compute new ones with Invoke-Forward | Invoke-Backward.")));
+                Fail(new BackpropException(ErrorIds.GradientStale, ErrorKind.InvalidOperation, Gradient,
+                    $"These gradients were computed at parameter version {Gradient.ParameterVersion}; the network is at version {net.Version}, so they no longer describe it. Compute new ones with Invoke-Forward | Invoke-Backward."));
                 return;
             }
             if (ParameterSetName == GradientSet && (InputObject == null) != (Target == null))
             {
-                WriteError(ToErrorRecord(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Gradient,
-                    "Pass both -InputObject and -Target, or neither (to use the batch the gradients were computed on); a new input with the old target, or the reverse, describes no gradient.")));
+                Fail(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Gradient,
+                    "Pass both -InputObject and -Target, or neither (to use the batch the gradients were computed on); a new input with the old target, or the reverse, describes no gradient."));
                 return;
             }
             Tensor x = InputObject != null ? Engine(() => TensorConverter.ToInput(InputObject)) : Gradient?.Input;
             Tensor t = Target != null && x != null ? Engine(() => TensorConverter.ToTarget(Target, x.Rows)) : Gradient?.Target;
             if (x == null || t == null)
             {
-                WriteError(ToErrorRecord(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Gradient,
-                    "These gradients do not carry the input and target they were computed on (they were not made by Invoke-Backward). Pass -InputObject and -Target.")));
+                Fail(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Gradient,
+                    "These gradients do not carry the input and target they were computed on (they were not made by Invoke-Backward). Pass -InputObject and -Target."));
                 return;
             }
             var options = new GradientCheckOptions
@@ -115,6 +115,13 @@ namespace BackpropModule.Commands
             IReadOnlyList<int> selected = Engine(() => checker.SelectParameters());
             var analytic = selected.Select(p => Engine(() => checker.AnalyticFor(g, p))).ToArray();
             Check(checker, selected, analytic);
+        }
+
+        /// <summary>One pipeline item cannot be checked: an error for that item, terminating with -Assert (a check that did not run did not pass).</summary>
+        private void Fail(BackpropException e)
+        {
+            if (Assert) Throw(e);
+            else WriteError(ToErrorRecord(e));
         }
 
         private void Check(GradientChecker checker, IReadOnlyList<int> selected, Tensor[] analytic)
