@@ -18,6 +18,7 @@
     FormatsToProcess     = @(
         'BackpropModule.Format.ps1xml'
         # gradient formats
+        'Gradient.Format.ps1xml'
         # training formats
         'Training.Format.ps1xml'
         # data formats
@@ -29,6 +30,7 @@
         'Invoke-Backward'
         'Update-Network'
         # gradient cmdlets
+        'Test-Gradient'
         # training cmdlets
         'Start-Training'
         'Test-Network'

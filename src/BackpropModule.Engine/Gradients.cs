@@ -51,6 +51,15 @@ namespace BackpropModule.Engine
         /// <summary>Samples in that pass.</summary>
         public int BatchSize { get; }
 
+        /// <summary>
+        /// The input batch of the forward pass these gradients came from, or null for supplied
+        /// gradients. Kept so that Test-Gradient checks them on exactly the data they belong to.
+        /// </summary>
+        public Tensor Input { get; internal set; }
+
+        /// <summary>The target of that pass (one row per sample), or null for supplied gradients.</summary>
+        public Tensor Target { get; internal set; }
+
         /// <summary>Gradients aligned with <see cref="Engine.Network.Parameters"/>.</summary>
         internal Tensor[] ByParameter { get; }
 
@@ -87,7 +96,7 @@ namespace BackpropModule.Engine
 
         /// <summary>A deep copy (same network and version).</summary>
         public Gradients Clone() => new Gradients(Network, ParameterVersion, Loss, BatchSize,
-            ByParameter.Select(t => t.Clone()).ToArray(), Deltas.Select(t => t.Clone()).ToArray());
+            ByParameter.Select(t => t.Clone()).ToArray(), Deltas.Select(t => t.Clone()).ToArray()) { Input = Input, Target = Target };
 
         /// <summary>The console view: one line per gradient with shape, norm and largest magnitude, then the deltas.</summary>
         public string Describe()

@@ -224,7 +224,7 @@ namespace BackpropModule.Engine
                     delta = da;
                 }
             }
-            return new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas);
+            return new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas) { Input = pass.Input, Target = pass.Target };
         }
 
         /// <summary>Plain gradient descent, W ← W − η·dW for every parameter, then <see cref="Version"/> increments.</summary>
