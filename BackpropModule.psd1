@@ -20,6 +20,7 @@
         # gradient formats
         # training formats
         # data formats
+        'Data.Format.ps1xml'
         # persist formats
     )
     CmdletsToExport      = @(
@@ -30,6 +31,10 @@
         # gradient cmdlets
         # training cmdlets
         # data cmdlets
+        'Import-IdxDataset'
+        'ConvertTo-Dataset'
+        'Split-Dataset'
+        'Select-DatasetSample'
         # persist cmdlets
     )
     FunctionsToExport    = @()
