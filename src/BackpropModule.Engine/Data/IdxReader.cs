@@ -66,7 +66,7 @@ namespace BackpropModule.Engine.Data
                 }
             string expected = Path.Combine(folder, stems[0]);
             throw new BackpropException(ErrorIds.IdxFileNotFound, ErrorKind.ObjectNotFound, expected,
-                $"The folder '{folder}' has no IDX {kind} file '{stems[0]}' or '{stems[0]}.gz' for the set '{name}'.");
+                $"The IDX {kind} file '{expected}' (or '{expected}.gz') for the set '{name}' does not exist.");
         }
 
         /// <summary>

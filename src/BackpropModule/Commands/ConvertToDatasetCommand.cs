@@ -96,14 +96,14 @@ namespace BackpropModule.Commands
             for (int j = 0; j < x.Length; j++) x[j] = Value(row, builder.FeatureNames[j], number);
             var t = new object[builder.TargetNames.Length];
             for (int j = 0; j < t.Length; j++) t[j] = Value(row, builder.TargetNames[j], number);
-            Engine(() => builder.AddRow(x, t, row.BaseObject));
+            Engine(() => builder.AddRow(x, t, row));
         }
 
         private DatasetBuilder CreateBuilder(PSObject first)
         {
             string[] features = FeatureProperty ?? Names(first).Where(n => !TargetColumns.Contains(n, StringComparer.OrdinalIgnoreCase)).ToArray();
             if (features.Length == 0)
-                Throw(ErrorIds.DatasetRowPropertyMissing, ErrorKind.InvalidData, first.BaseObject,
+                Throw(ErrorIds.DatasetRowPropertyMissing, ErrorKind.InvalidData, first,
                     "Row 1 has no properties besides the " + (Classification ? "label" : "targets") + "; name the features with -FeatureProperty.");
             WriteVerbose("Features: " + string.Join(", ", features));
             var b = new DatasetBuilder(features, TargetColumns, Classification) { ClassNames = ClassNames };
@@ -142,7 +142,7 @@ namespace BackpropModule.Commands
 
         private PipelineStoppedException Missing(PSObject row, string name, int number)
         {
-            Throw(ErrorIds.DatasetRowPropertyMissing, ErrorKind.InvalidData, row.BaseObject,
+            Throw(ErrorIds.DatasetRowPropertyMissing, ErrorKind.InvalidData, row,
                 $"Row {number} has no property '{name}' (it has: {string.Join(", ", Names(row))}).");
             return new PipelineStoppedException();
         }
