@@ -121,14 +121,23 @@ namespace BackpropModule.Engine.Data
         /// <param name="items">How many items to read (at most the declared count).</param>
         /// <param name="checkEnd">Also check that nothing follows the declared data (gzip: reads one more byte).</param>
         /// <param name="what">"image" or "label", for messages.</param>
-        public byte[] ReadItems(int items, bool checkEnd, string what)
+        /// <param name="onChunk">Called with (data, offset, count) after each block of bytes has arrived, so a
+        /// caller can convert a block while the next one is being decompressed.</param>
+        public byte[] ReadItems(int items, bool checkEnd, string what, Action<byte[], int, int> onChunk = null)
         {
+            const int chunk = 1 << 22;
             var data = new byte[(long)items * ItemSize];
             try
             {
-                if (!TryReadExactly(stream, data, 0, data.Length, Path))
-                    throw new BackpropException(ErrorIds.IdxTruncated, ErrorKind.InvalidData, Path,
-                        $"The IDX {what} file '{Path}' is truncated: it ends before item {items} of the {Dimensions[0]} its header declares.");
+                for (int offset = 0; offset < data.Length;)
+                {
+                    int n = Math.Min(chunk, data.Length - offset);
+                    if (!TryReadExactly(stream, data, offset, n, Path))
+                        throw new BackpropException(ErrorIds.IdxTruncated, ErrorKind.InvalidData, Path,
+                            $"The IDX {what} file '{Path}' is truncated: it ends before item {items} of the {Dimensions[0]} its header declares.");
+                    onChunk?.Invoke(data, offset, n);
+                    offset += n;
+                }
                 if (checkEnd && Gzipped && stream.ReadByte() >= 0)
                     throw new BackpropException(ErrorIds.IdxTrailingData, ErrorKind.InvalidData, Path,
                         $"The IDX {what} file '{Path}' has data after the {Dimensions[0]} items its header declares.");

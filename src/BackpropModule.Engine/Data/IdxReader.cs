@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 
@@ -110,8 +111,7 @@ namespace BackpropModule.Engine.Data
                             $"Label {i} in '{labelPath}' is {labelBytes[i]}, not below the class count {options.ClassCount} (use -ClassCount).");
                     classIndex[i] = labelBytes[i];
                 }
-                byte[] pixels = images.ReadItems(count, all, "image");
-                double[] x = ToDoubles(pixels, options.Scale);
+                double[] x = ReadPixels(images, count, all, options.Scale);
                 var t = new double[(long)count * options.ClassCount];
                 for (int i = 0; i < count; i++) t[(long)i * options.ClassCount + classIndex[i]] = 1.0;
                 string name = options.Name ?? DefaultName(imagePath, count, declared);
@@ -126,14 +126,40 @@ namespace BackpropModule.Engine.Data
         /// </summary>
         public static double[] ToDoubles(byte[] pixels, bool scale)
         {
-            var lut = new double[256];
-            for (int v = 0; v < 256; v++) lut[v] = scale ? v / 255.0 : v;
+            double[] lut = Table(scale);
             var x = new double[pixels.Length];
             const int block = 1 << 20;
             int blocks = (pixels.Length + block - 1) / block;
             if (blocks <= 1) Convert(pixels, x, lut, 0, pixels.Length);
             else Parallel.For(0, blocks, b => Convert(pixels, x, lut, b * block, Math.Min(block, pixels.Length - b * block)));
             return x;
+        }
+
+        /// <summary>
+        /// Reads the pixels and converts each block on the thread pool as soon as it has arrived, so
+        /// conversion (mostly first-touching the 8-byte-per-pixel result) overlaps decompression.
+        /// </summary>
+        private static double[] ReadPixels(IdxFile images, int count, bool all, bool scale)
+        {
+            double[] lut = Table(scale);
+            var x = new double[(long)count * images.ItemSize];
+            var pending = new List<Task>();
+            try
+            {
+                images.ReadItems(count, all, "image", (data, offset, n) => pending.Add(Task.Run(() => Convert(data, x, lut, offset, n))));
+            }
+            finally
+            {
+                Task.WaitAll(pending.ToArray());
+            }
+            return x;
+        }
+
+        private static double[] Table(bool scale)
+        {
+            var lut = new double[256];
+            for (int v = 0; v < 256; v++) lut[v] = scale ? v / 255.0 : v;
+            return lut;
         }
 
         private static void Convert(byte[] pixels, double[] x, double[] lut, int start, int count)

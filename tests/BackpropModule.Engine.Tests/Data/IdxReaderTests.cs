@@ -52,6 +52,20 @@ namespace BackpropModule.Engine.Tests.Data
                 for (int c = 0; c < 10; c++) Assert.Equal(c == lab[s] ? 1.0 : 0.0, d.Targets[s * 10 + c]);
         }
 
+        /// <summary>More than one 4 MiB read block, so blocks are converted while later ones are read.</summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void LargeFilesConvertEveryBlock(bool gzip)
+        {
+            byte[] px = Pixels(700, 100, 100, 9);
+            var f = WriteSet("big", px, new byte[700], 100, 100, gzip);
+            var d = IdxReader.Load(f.Images, f.Labels);
+            Assert.Equal(px.Length, d.Features.Length);
+            for (int k = 0; k < px.Length; k++)
+                if (d.Features[k] != px[k] / 255.0) Assert.Fail($"Pixel {k}: {d.Features[k]} != {px[k]} / 255");
+        }
+
         [Fact]
         public void NoScaleKeepsByteValues()
         {
