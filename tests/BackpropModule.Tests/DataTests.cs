@@ -85,6 +85,16 @@ namespace BackpropModule.Tests
         }
 
         [Fact]
+        public void ImportReportsProgressAndCompletesIt()
+        {
+            WriteSet(dir, "train", FiveLabels, true);
+            var r = ps.Run("$null = Import-IdxDataset $args[0]", dir).AssertNoErrors();
+            var mine = r.Progress.Where(p => p.Activity == "Import-IdxDataset").ToList();
+            Assert.Contains(mine, p => p.RecordType == ProgressRecordType.Processing && p.PercentComplete == 100);
+            Assert.Equal(ProgressRecordType.Completed, mine.Last().RecordType);
+        }
+
+        [Fact]
         public void NoScaleKeepsByteValues()
         {
             var set = WriteSet(dir, "train", FiveLabels, false);

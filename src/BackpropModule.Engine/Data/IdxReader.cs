@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace BackpropModule.Engine.Data
@@ -22,6 +23,12 @@ namespace BackpropModule.Engine.Data
 
         /// <summary>The dataset's display name; null derives one from the file names.</summary>
         public string Name { get; set; }
+
+        /// <summary>Called on the loading thread with (pixel bytes read, pixel bytes to read) after each block.</summary>
+        public Action<long, long> Progress { get; set; }
+
+        /// <summary>Stops the load between blocks (throws <see cref="OperationCanceledException"/>).</summary>
+        public CancellationToken Cancellation { get; set; }
     }
 
     /// <summary>
@@ -78,6 +85,7 @@ namespace BackpropModule.Engine.Data
         /// <exception cref="BackpropException">IdxFileNotFound, IdxMagicInvalid, IdxDimensionInvalid, IdxTruncated,
         /// IdxTrailingData, IdxGzipInvalid, IdxReadFailed, IdxCountMismatch, IdxLabelOutOfRange.</exception>
         /// <exception cref="ArgumentOutOfRangeException">ClassCount is below 1 or First is negative.</exception>
+        /// <exception cref="OperationCanceledException">The load was cancelled through <see cref="IdxLoadOptions.Cancellation"/>.</exception>
         public static Dataset Load(string imagePath, string labelPath, IdxLoadOptions options = null)
         {
             options = options ?? new IdxLoadOptions();
@@ -111,7 +119,7 @@ namespace BackpropModule.Engine.Data
                             $"Label {i} in '{labelPath}' is {labelBytes[i]}, not below the class count {options.ClassCount} (use -ClassCount).");
                     classIndex[i] = labelBytes[i];
                 }
-                double[] x = ReadPixels(images, count, all, options.Scale);
+                double[] x = ReadPixels(images, count, all, options);
                 var t = new double[(long)count * options.ClassCount];
                 for (int i = 0; i < count; i++) t[(long)i * options.ClassCount + classIndex[i]] = 1.0;
                 string name = options.Name ?? DefaultName(imagePath, count, declared);
@@ -139,14 +147,20 @@ namespace BackpropModule.Engine.Data
         /// Reads the pixels and converts each block on the thread pool as soon as it has arrived, so
         /// conversion (mostly first-touching the 8-byte-per-pixel result) overlaps decompression.
         /// </summary>
-        private static double[] ReadPixels(IdxFile images, int count, bool all, bool scale)
+        /// <exception cref="OperationCanceledException">The load was cancelled.</exception>
+        private static double[] ReadPixels(IdxFile images, int count, bool all, IdxLoadOptions options)
         {
-            double[] lut = Table(scale);
+            double[] lut = Table(options.Scale);
             var x = new double[(long)count * images.ItemSize];
             var pending = new List<Task>();
             try
             {
-                images.ReadItems(count, all, "image", (data, offset, n) => pending.Add(Task.Run(() => Convert(data, x, lut, offset, n))));
+                images.ReadItems(count, all, "image", (data, offset, n) =>
+                {
+                    pending.Add(Task.Run(() => Convert(data, x, lut, offset, n)));
+                    options.Progress?.Invoke(offset + (long)n, x.LongLength);
+                    options.Cancellation.ThrowIfCancellationRequested();
+                });
             }
             finally
             {

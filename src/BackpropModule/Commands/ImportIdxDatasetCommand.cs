@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
 using BackpropModule.Engine;
 using BackpropModule.Engine.Data;
 using BackpropModule.Infrastructure;
@@ -15,10 +16,12 @@ namespace BackpropModule.Commands
     /// </summary>
     [Cmdlet(VerbsData.Import, "IdxDataset", DefaultParameterSetName = FolderSet)]
     [OutputType(typeof(Dataset))]
-    public sealed class ImportIdxDatasetCommand : BackpropCmdlet
+    public sealed class ImportIdxDatasetCommand : BackpropCmdlet, IDisposable
     {
         private const string FolderSet = "Folder";
         private const string FilesSet = "Files";
+        private const int ProgressActivityId = 0x1D8;
+        private readonly CancellationTokenSource stop = new CancellationTokenSource();
 
         /// <summary>The folder holding &lt;name&gt;-images-idx3-ubyte[.gz] and &lt;name&gt;-labels-idx1-ubyte[.gz].</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = FolderSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -100,13 +103,37 @@ namespace BackpropModule.Commands
                 ClassCount = ClassCount,
                 Scale = !NoScale.IsPresent,
                 ClassNames = names,
+                Cancellation = stop.Token,
             };
+            // A new record per update: hosts may keep the records they were given.
+            string file = System.IO.Path.GetFileName(images);
+            options.Progress = (done, total) => WriteProgress(new ProgressRecord(ProgressActivityId, "Import-IdxDataset",
+                string.Format(CultureInfo.InvariantCulture, "Reading {0}: {1:F1} of {2:F1} MB", file, done / 1048576.0, total / 1048576.0))
+            { PercentComplete = (int)(100 * done / total) });
             var clock = Stopwatch.StartNew();
-            var data = Engine(() => IdxReader.Load(images, labels, options));
+            Dataset data;
+            try
+            {
+                data = Engine(() => IdxReader.Load(images, labels, options));
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, "Import-IdxDataset", "Done") { RecordType = ProgressRecordType.Completed });
+            }
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Loaded {0} samples × {1} features from '{2}' and '{3}' in {4:F0} ms.",
                 data.Count, data.FeatureCount, images, labels, clock.Elapsed.TotalMilliseconds));
             return data;
         }
+
+        /// <inheritdoc/>
+        protected override void StopProcessing() => stop.Cancel();
+
+        /// <summary>Releases the cancellation source.</summary>
+        public void Dispose() => stop.Dispose();
 
         private string Resolve(string path) => GetUnresolvedProviderPathFromPSPath(path);
     }
