@@ -92,7 +92,8 @@ namespace BackpropModule.Commands
         private Dataset Load(string images, string labels, string folder)
         {
             string[] names = ClassNames;
-            if (names == null && ClassCount == 10 && (folder ?? "").IndexOf("fashion", StringComparison.OrdinalIgnoreCase) >= 0)
+            string folderName = System.IO.Path.GetFileName((folder ?? "").TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar));
+            if (names == null && ClassCount == 10 && folderName.IndexOf("fashion", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 names = IdxReader.FashionMnistClassNames();
                 WriteVerbose("The folder name says Fashion-MNIST: using its class names (give -ClassNames to override).");

@@ -44,7 +44,7 @@ namespace BackpropModule.Commands
 
         /// <summary>Seed for -Random.</summary>
         [Parameter(ParameterSetName = RandomSet)]
-        public long? Seed { get; set; }
+        public int? Seed { get; set; }
 
         /// <inheritdoc/>
         protected override void ProcessRecord()

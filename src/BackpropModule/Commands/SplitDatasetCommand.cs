@@ -33,7 +33,7 @@ namespace BackpropModule.Commands
 
         /// <summary>Seed of the shuffle; without it a seed is drawn and kept in the result's Seed.</summary>
         [Parameter]
-        public long? Seed { get; set; }
+        public int? Seed { get; set; }
 
         /// <summary>Keep each class's share equal in both parts (classification data only).</summary>
         [Parameter]
