@@ -116,5 +116,13 @@ namespace BackpropModule.Tests
             Assert.StartsWith("DatasetEmpty,", e.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
         }
+
+        [Fact]
+        public void AboutTopicExplainsTheDataCmdlets()
+        {
+            string text = (string)ps.Run("Get-Help about_BackpropModule_Data | ForEach-Object { \"$_\" }").AssertNoErrors().Objects.Single();
+            foreach (string word in new[] { "Import-IdxDataset", "ConvertTo-Dataset", "Split-Dataset", "Select-DatasetSample", "IdxTruncated", "invariant culture" })
+                Assert.Contains(word, text);
+        }
     }
 }
