@@ -43,8 +43,8 @@ try {
     # Each section goes to Out-Default on its own so every object type keeps its own table.
     $train, $test | Out-Default
     @(
-        [pscustomobject]@{ Set = 'train'; Samples = $train.Count; LoadMs = [math]::Round($trainMs); Synthetic = $synthetic }
-        [pscustomobject]@{ Set = 't10k'; Samples = $test.Count; LoadMs = [math]::Round($testMs); Synthetic = $synthetic }
+        [pscustomobject]@{ Set = 'train'; Samples = $train.Count; LoadMs = [int]$trainMs; Synthetic = $synthetic }
+        [pscustomobject]@{ Set = 't10k'; Samples = $test.Count; LoadMs = [int]$testMs; Synthetic = $synthetic }
     ) | Out-Default
 
     # Hold out 10% of the training set, every class in proportion; the seed makes it repeatable.

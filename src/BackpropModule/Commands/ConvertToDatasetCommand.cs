@@ -124,27 +124,27 @@ namespace BackpropModule.Commands
 
         private object Value(PSObject row, string name, int number)
         {
-            object value;
-            if (row.BaseObject is IDictionary d)
-            {
-                object key = d.Contains(name) ? name : d.Keys.Cast<object>().FirstOrDefault(k => string.Equals(Convert.ToString(k, CultureInfo.InvariantCulture), name, StringComparison.OrdinalIgnoreCase));
-                if (key == null) throw Missing(row, name, number);
-                value = d[key];
-            }
-            else
-            {
-                var p = row.Properties[name];
-                if (p == null) throw Missing(row, name, number);
-                value = p.Value;
-            }
+            if (!TryValue(row, name, out object value))
+                Throw(ErrorIds.DatasetRowPropertyMissing, ErrorKind.InvalidData, row,
+                    $"Row {number} has no property '{name}' (it has: {string.Join(", ", Names(row))}).");
             return value is PSObject w ? w.BaseObject : value;
         }
 
-        private PipelineStoppedException Missing(PSObject row, string name, int number)
+        /// <summary>A property's value, or a dictionary entry's (exact key first, then case-insensitive).</summary>
+        private static bool TryValue(PSObject row, string name, out object value)
         {
-            Throw(ErrorIds.DatasetRowPropertyMissing, ErrorKind.InvalidData, row,
-                $"Row {number} has no property '{name}' (it has: {string.Join(", ", Names(row))}).");
-            return new PipelineStoppedException();
+            value = null;
+            if (row.BaseObject is IDictionary d)
+            {
+                object key = d.Contains(name) ? name : d.Keys.Cast<object>().FirstOrDefault(k => string.Equals(Convert.ToString(k, CultureInfo.InvariantCulture), name, StringComparison.OrdinalIgnoreCase));
+                if (key == null) return false;
+                value = d[key];
+                return true;
+            }
+            var p = row.Properties[name];
+            if (p == null) return false;
+            value = p.Value;
+            return true;
         }
 
         /// <inheritdoc/>
