@@ -95,6 +95,29 @@ namespace BackpropModule.Tests
         }
 
         [Fact]
+        public void RelativePathsResolveAgainstTheCurrentLocation()
+        {
+            WriteSet(dir, "train", FiveLabels, false);
+            var r = ps.Run(@"
+                $here = $ExecutionContext.SessionState.Path.CurrentLocation
+                $null = $ExecutionContext.SessionState.Path.SetLocation($args[0])
+                try { (Import-IdxDataset . ).Count; (Import-IdxDataset -ImagePath ./train-images-idx3-ubyte -LabelPath train-labels-idx1-ubyte).Count }
+                finally { $null = $ExecutionContext.SessionState.Path.SetLocation($here) }", dir).AssertNoErrors();
+            Assert.Equal(new object[] { 5, 5 }, r.Objects);
+        }
+
+        [Fact]
+        public void ExampleFallsBackToASyntheticSetWhenFashionMnistIsMissing()
+        {
+            string script = Path.Combine(ps.RepositoryRoot, "examples", "05-LoadFashionMnist.ps1");
+            var r = ps.Run("& $args[0] -Path $args[1] -Quick | Out-Default", script, Path.Combine(dir, "absent")).AssertNoErrors();
+            string text = Regex.Replace(r.HostText, @"\x1b\[[0-9;]*m", "");
+            Assert.Matches(@"train\s+1000\s+\d+\s+True", text);
+            Assert.Matches(@"t10k\s+500\s+\d+\s+True", text);
+            Assert.Contains("Ankle boot", text);
+        }
+
+        [Fact]
         public void NoScaleKeepsByteValues()
         {
             var set = WriteSet(dir, "train", FiveLabels, false);
@@ -206,87 +229,6 @@ namespace BackpropModule.Tests
             b[10] = 0xFF; // first deflate block header: a reserved block type
             File.WriteAllBytes(set.Images, b);
             AssertError(ps.Run("Import-IdxDataset $args[0]", dir), "IdxGzipInvalid", ErrorCategory.InvalidData, set.Images);
-        }
-
-        [Fact]
-        public void SplitDatasetGivesDisjointDeterministicParts()
-        {
-            var labels = Enumerable.Range(0, 50).Select(k => (byte)(k % 5)).ToArray();
-            WriteSet(dir, "train", labels, false);
-            var r = ps.Run(@"
-                $d = Import-IdxDataset $args[0]
-                $a = $d | Split-Dataset -ValidationFraction 0.2 -Seed 4
-                $b = Split-Dataset -InputObject $d -ValidationFraction 0.2 -Seed 4
-                $c = $d | Split-Dataset -ValidationCount 10 -Seed 5 -Stratify
-                $a; $a.Training.Count; $a.Validation.Count; $a.Seed
-                ($a.Validation.Features -join ',') -eq ($b.Validation.Features -join ',')
-                ($a.Validation.Features -join ',') -eq ($c.Validation.Features -join ',')
-                0..4 | ForEach-Object { $k = $_; @($c.Validation.Labels | Where-Object { $_ -eq $k }).Count }", dir).AssertNoErrors();
-            var o = r.Objects;
-            Assert.Equal("BackpropModule.Engine.Data.DatasetSplit", PS.TypeName(o[0]));
-            Assert.Equal(DatasetType, PS.TypeName(PS.Prop(o[0], "Training")));
-            Assert.Equal(new object[] { 40, 10, 4L, true, false, 2, 2, 2, 2, 2 }, o.Skip(1));
-        }
-
-        [Fact]
-        public void SplitWithoutSeedRecordsTheSeedItUsed()
-        {
-            WriteSet(dir, "train", FiveLabels, false);
-            var r = ps.Run("$d = Import-IdxDataset $args[0]; $s = $d | Split-Dataset 0.4; $t = $d | Split-Dataset 0.4 -Seed $s.Seed; ($s.Validation.Features -join ',') -eq ($t.Validation.Features -join ',')", dir).AssertNoErrors();
-            Assert.Equal(true, r.Objects.Single());
-        }
-
-        [Theory]
-        [InlineData("-ValidationFraction 1")]
-        [InlineData("-ValidationFraction 0.01")]
-        [InlineData("-ValidationCount 5")]
-        public void SplitLeavingAPartEmptyIsAnError(string args)
-        {
-            WriteSet(dir, "train", FiveLabels, false);
-            var e = ps.Run($"Import-IdxDataset $args[0] | Split-Dataset {args} -Seed 1", dir).SingleError();
-            Assert.StartsWith("DatasetSplitInvalid,", e.FullyQualifiedErrorId);
-            Assert.Equal(ErrorCategory.InvalidArgument, e.CategoryInfo.Category);
-        }
-
-        [Fact]
-        public void SplitRendersAsATable()
-        {
-            WriteSet(dir, "train", FiveLabels, false);
-            string text = Regex.Replace(ps.Render($"Import-IdxDataset '{dir}' | Split-Dataset -ValidationCount 2 -Seed 9"), @"\x1b\[[0-9;]*m", "");
-            Assert.Matches(@"Training\s+Validation\s+Fraction\s+Seed", text);
-            Assert.Matches(@"\s3\s+2\s+0\.4\s+9\s", text);
-        }
-
-        [Fact]
-        public void SelectDatasetSampleTakesRangesIndicesAndRandomDraws()
-        {
-            WriteSet(dir, "train", FiveLabels, false);
-            var r = ps.Run(@"
-                $d = Import-IdxDataset $args[0]
-                ,($d | Select-DatasetSample -First 2 -Skip 1).Labels
-                ,($d | Select-DatasetSample -Index 4, 0, -1).Labels
-                $x = $d | Select-DatasetSample -Random 3 -Seed 2; $y = $d | Select-DatasetSample -Random 3 -Seed 2
-                $x.Count; ($x.Features -join ',') -eq ($y.Features -join ',')", dir).AssertNoErrors();
-            Assert.Equal(new[] { 0, 9 }, (int[])r.Objects[0]);
-            Assert.Equal(new[] { 1, 3, 1 }, (int[])r.Objects[1]);
-            Assert.Equal(new object[] { 3, true }, r.Objects.Skip(2));
-            var e = ps.Run("Import-IdxDataset $args[0] | Select-DatasetSample -Index 5", dir).SingleError();
-            Assert.StartsWith("DatasetSampleOutOfRange,", e.FullyQualifiedErrorId);
-        }
-
-        [Theory]
-        [InlineData("Import-IdxDataset")]
-        [InlineData("ConvertTo-Dataset")]
-        [InlineData("Split-Dataset")]
-        [InlineData("Select-DatasetSample")]
-        public void HelpHasSynopsisAndExamples(string name)
-        {
-            var r = ps.Run($"$h = Get-Help {name} -Full; $h.Synopsis; @($h.examples.example).Count; @($h.parameters.parameter).Count", name).AssertNoErrors();
-            Assert.False(string.IsNullOrWhiteSpace((string)r.Objects[0]));
-            Assert.DoesNotContain(name + " ", (string)r.Objects[0] + " "); // a real synopsis, not the generated syntax line
-            Assert.True((int)r.Objects[1] >= 2, name + " has fewer than two examples.");
-            string text = ps.Render($"Get-Help {name} -Examples");
-            Assert.Contains("Example 1", text);
         }
     }
 }
