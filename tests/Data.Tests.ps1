@@ -96,6 +96,7 @@ Describe 'Import-IdxDataset' {
     }
 
     Context 'Given the real Fashion-MNIST test set' -Skip:(-not $hasFashion) {
+        BeforeAll { $fashion = '/usr/share/datasets/fashion-mnist' }
         It 'has 10000 samples of 784 pixels in [0,1] and 1000 per class' {
             $d = Import-IdxDataset -Path $fashion -Name t10k
             $d.Count | Should -Be 10000
