@@ -22,6 +22,7 @@
         # training formats
         'Training.Format.ps1xml'
         # data formats
+        'Data.Format.ps1xml'
         # persist formats
     )
     CmdletsToExport      = @(
@@ -37,6 +38,10 @@
         'New-Optimizer'
         'New-Dataset'
         # data cmdlets
+        'Import-IdxDataset'
+        'ConvertTo-Dataset'
+        'Split-Dataset'
+        'Select-DatasetSample'
         # persist cmdlets
     )
     FunctionsToExport    = @()
