@@ -23,8 +23,7 @@ namespace BackpropModule.Engine
         public const string IdxReadFailed = "IdxReadFailed";
         /// <summary>The number of class names differs from the class count.</summary>
         public const string ClassNamesCountInvalid = "ClassNamesCountInvalid";
-        /// <summary>No rows reached ConvertTo-Dataset.</summary>
-        public const string DatasetEmpty = "DatasetEmpty";
+        // DatasetEmpty (no rows reached ConvertTo-Dataset) is declared with the training ids.
         /// <summary>A row lacks a feature, label or target property.</summary>
         public const string DatasetRowPropertyMissing = "DatasetRowPropertyMissing";
         /// <summary>A row's feature or target value is not a finite number.</summary>
