@@ -17,6 +17,8 @@ namespace BackpropModule.Engine
         public const string OutputFileWriteFailed = "OutputFileWriteFailed";
         /// <summary>A workbook sheet name is empty, too long or has a character Excel forbids.</summary>
         public const string WorksheetNameInvalid = "WorksheetNameInvalid";
+        /// <summary>A matrix or table does not fit on one worksheet (1,048,576 rows × 16,384 columns).</summary>
+        public const string WorksheetTooLarge = "WorksheetTooLarge";
         /// <summary>An existing workbook to append to could not be opened as a spreadsheet.</summary>
         public const string WorkbookInvalid = "WorkbookInvalid";
         /// <summary>A pipeline object cannot be written to a workbook (not a network, pass, gradients, tensor or record with an Epoch).</summary>
