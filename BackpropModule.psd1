@@ -14,6 +14,7 @@
         # training types
         # data types
         # persist types
+        'Persist.Types.ps1xml'
     )
     FormatsToProcess     = @(
         'BackpropModule.Format.ps1xml'
@@ -21,6 +22,7 @@
         # training formats
         # data formats
         # persist formats
+        'Persist.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'New-Network'
@@ -31,6 +33,10 @@
         # training cmdlets
         # data cmdlets
         # persist cmdlets
+        'Save-Network'
+        'Import-Network'
+        'Export-NetworkOnnx'
+        'Export-Workbook'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
