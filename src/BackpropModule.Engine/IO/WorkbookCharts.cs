@@ -3,7 +3,6 @@ using System.Linq;
 using DocumentFormat.OpenXml.Packaging;
 using A = DocumentFormat.OpenXml.Drawing;
 using C = DocumentFormat.OpenXml.Drawing.Charts;
-using S = DocumentFormat.OpenXml.Spreadsheet;
 using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
 
 namespace BackpropModule.Engine.IO
@@ -17,7 +16,8 @@ namespace BackpropModule.Engine.IO
     {
         private const int ChartWidthColumns = 9, ChartHeightRows = 18;
 
-        public static void Add(WorksheetPart sheetPart, WorkbookSheet sheet)
+        /// <summary>Adds the drawing with the sheet's charts and returns its relationship id for the worksheet's drawing element.</summary>
+        public static string Add(WorksheetPart sheetPart, WorkbookSheet sheet)
         {
             var drawings = sheetPart.AddNewPart<DrawingsPart>();
             drawings.WorksheetDrawing = new Xdr.WorksheetDrawing();
@@ -31,7 +31,7 @@ namespace BackpropModule.Engine.IO
                 drawings.WorksheetDrawing.AppendChild(Anchor(drawings.GetIdOfPart(chartPart), (uint)k + 2, sheet.Charts[k].Title, left, top));
             }
             drawings.WorksheetDrawing.Save();
-            sheetPart.Worksheet.AppendChild(new S.Drawing { Id = sheetPart.GetIdOfPart(drawings) });
+            return sheetPart.GetIdOfPart(drawings);
         }
 
         private static string Column(WorkbookSheet sheet, string name, bool header)

@@ -6,7 +6,6 @@ using System.Linq;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
-using BackpropModule.Engine.Tensors;
 
 namespace BackpropModule.Engine.IO
 {
@@ -88,12 +87,12 @@ namespace BackpropModule.Engine.IO
         private static void AddSheet(WorkbookPart book, WorkbookSheet sheet, uint bold, List<string> replaced, string path)
         {
             CheckName(sheet.Name);
+            CheckSize(sheet);
             var sheetsElement = book.Workbook.Sheets;
             var old = sheetsElement.Elements<Sheet>().FirstOrDefault(s => string.Equals(s.Name?.Value, sheet.Name, StringComparison.OrdinalIgnoreCase));
             var part = book.AddNewPart<WorksheetPart>();
-            part.Worksheet = sheet.Grid != null ? GridSheet(sheet, bold) : TableSheet(sheet, bold);
-            if (sheet.Charts.Count > 0) WorkbookCharts.Add(part, sheet);
-            part.Worksheet.Save();
+            string drawingId = sheet.Charts.Count > 0 ? WorkbookCharts.Add(part, sheet) : null;
+            WorksheetStream.Write(part, sheet, bold, drawingId);
             uint id = sheetsElement.Elements<Sheet>().Select(s => s.SheetId?.Value ?? 0).DefaultIfEmpty(0u).Max() + 1;
             var entry = new Sheet { Id = book.GetIdOfPart(part), SheetId = id, Name = sheet.Name };
             if (old != null)
@@ -108,56 +107,15 @@ namespace BackpropModule.Engine.IO
             else sheetsElement.AppendChild(entry);
         }
 
-        private static Worksheet GridSheet(WorkbookSheet sheet, uint bold)
+        private static void CheckSize(WorkbookSheet sheet)
         {
-            Tensor t = sheet.Grid;
-            if (t.Rows + 1 > MaxRows || t.Columns + 1 > MaxColumns)
+            if (sheet.Grid != null && (sheet.Grid.Rows + 1 > MaxRows || sheet.Grid.Columns + 1 > MaxColumns))
                 throw new BackpropException(ErrorIds.WorksheetTooLarge, ErrorKind.InvalidArgument, sheet.Name,
-                    $"{sheet.Name} is {t.Shape}; a worksheet holds at most {MaxRows - 1} x {MaxColumns - 1} values with headers. Export a slice instead.");
-            var data = new SheetData();
-            var header = new Row { RowIndex = 1 };
-            header.AppendChild(TextCell("A1", sheet.Name + " (" + t.Shape + ")", bold));
-            for (int c = 0; c < t.Columns; c++) header.AppendChild(TextCell(Reference(c + 1, 1), Tensor.ColumnName(c), bold));
-            data.AppendChild(header);
-            for (int r = 0; r < t.Rows; r++)
-            {
-                uint rowIndex = (uint)r + 2;
-                var row = new Row { RowIndex = rowIndex };
-                row.AppendChild(TextCell(Reference(0, rowIndex), "R" + r.ToString(CultureInfo.InvariantCulture), bold));
-                for (int c = 0; c < t.Columns; c++) row.AppendChild(NumberCell(Reference(c + 1, rowIndex), t[r, c]));
-                data.AppendChild(row);
-            }
-            var ws = new Worksheet(FrozenHeaders(), new SheetFormatProperties { DefaultRowHeight = 15 }, data);
-            if (sheet.HeatMap && t.Count > 0)
-                ws.AppendChild(WorkbookStyles.HeatMap(Reference(1, 2) + ":" + Reference(t.Columns, (uint)t.Rows + 1)));
-            return ws;
-        }
-
-        private static Worksheet TableSheet(WorkbookSheet sheet, uint bold)
-        {
-            if (sheet.Rows.Count + 1 > MaxRows || sheet.Columns.Count > MaxColumns)
+                    $"{sheet.Name} is {sheet.Grid.Shape}; a worksheet holds at most {MaxRows - 1} x {MaxColumns - 1} values with headers. Export a slice instead.");
+            if (sheet.Grid == null && (sheet.Rows.Count + 1 > MaxRows || sheet.Columns.Count > MaxColumns))
                 throw new BackpropException(ErrorIds.WorksheetTooLarge, ErrorKind.InvalidArgument, sheet.Name,
                     $"{sheet.Name} has {sheet.Rows.Count} rows of {sheet.Columns.Count} columns; a worksheet holds {MaxRows - 1} rows of {MaxColumns} columns below a header.");
-            var data = new SheetData();
-            var header = new Row { RowIndex = 1 };
-            for (int c = 0; c < sheet.Columns.Count; c++) header.AppendChild(TextCell(Reference(c, 1), sheet.Columns[c], bold));
-            data.AppendChild(header);
-            for (int r = 0; r < sheet.Rows.Count; r++)
-            {
-                uint rowIndex = (uint)r + 2;
-                var row = new Row { RowIndex = rowIndex };
-                for (int c = 0; c < sheet.Columns.Count; c++)
-                    if (sheet.Rows[r][c].HasValue) row.AppendChild(NumberCell(Reference(c, rowIndex), sheet.Rows[r][c].Value));
-                data.AppendChild(row);
-            }
-            return new Worksheet(new SheetFormatProperties { DefaultRowHeight = 15 }, data);
         }
-
-        private static SheetViews FrozenHeaders() =>
-            new SheetViews(new SheetView(new Pane
-            {
-                HorizontalSplit = 1, VerticalSplit = 1, TopLeftCell = "B2", ActivePane = PaneValues.BottomRight, State = PaneStateValues.Frozen,
-            }) { WorkbookViewId = 0 });
 
         /// <summary>The A1-style reference of a zero-based column and a one-based row.</summary>
         public static string Reference(int column, uint row)
@@ -165,17 +123,6 @@ namespace BackpropModule.Engine.IO
             string letters = "";
             for (int c = column + 1; c > 0; c = (c - 1) / 26) letters = (char)('A' + (c - 1) % 26) + letters;
             return letters + row.ToString(CultureInfo.InvariantCulture);
-        }
-
-        private static Cell TextCell(string reference, string text, uint style) =>
-            new Cell(new InlineString(new Text(text))) { CellReference = reference, DataType = CellValues.InlineString, StyleIndex = style };
-
-        private static Cell NumberCell(string reference, double v)
-        {
-            // Excel has no cell value for NaN or infinity; they are written as text so nothing is lost silently.
-            if (double.IsNaN(v) || double.IsInfinity(v))
-                return new Cell(new InlineString(new Text(v.ToString(CultureInfo.InvariantCulture)))) { CellReference = reference, DataType = CellValues.InlineString };
-            return new Cell(new CellValue(TensorCodec.FormatScalar(v))) { CellReference = reference };
         }
     }
 }
