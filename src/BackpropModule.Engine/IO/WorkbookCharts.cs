@@ -16,6 +16,9 @@ namespace BackpropModule.Engine.IO
     {
         private const int ChartWidthColumns = 9, ChartHeightRows = 18;
 
+        // Explicit series colours: the workbook has no theme part, so "automatic" colours would all look alike.
+        private static readonly string[] Palette = { "4472C4", "ED7D31", "70AD47", "FFC000", "7030A0", "A5A5A5" };
+
         /// <summary>Adds the drawing with the sheet's charts and returns its relationship id for the worksheet's drawing element.</summary>
         public static string Add(WorksheetPart sheetPart, WorkbookSheet sheet)
         {
@@ -49,12 +52,14 @@ namespace BackpropModule.Engine.IO
             var line = new C.LineChart(new C.Grouping { Val = C.GroupingValues.Standard }, new C.VaryColors { Val = false });
             for (int i = 0; i < chart.SeriesColumns.Count; i++)
             {
-                string column = chart.SeriesColumns[i];
+                string column = chart.SeriesColumns[i], colour = Palette[i % Palette.Length];
                 line.AppendChild(new C.LineChartSeries(
                     new C.Index { Val = (uint)i },
                     new C.Order { Val = (uint)i },
                     new C.SeriesText(new C.StringReference(new C.Formula(Column(sheet, column, true)))),
-                    new C.Marker(new C.Symbol { Val = C.MarkerStyleValues.Circle }, new C.Size { Val = 4 }),
+                    new C.ChartShapeProperties(new A.Outline(Fill(colour)) { Width = 28575, CapType = A.LineCapValues.Round }),
+                    new C.Marker(new C.Symbol { Val = C.MarkerStyleValues.Circle }, new C.Size { Val = 5 },
+                        new C.ChartShapeProperties(Fill(colour), new A.Outline(Fill(colour)))),
                     new C.CategoryAxisData(new C.NumberReference(new C.Formula(Column(sheet, chart.CategoryColumn, false)))),
                     new C.Values(new C.NumberReference(new C.Formula(Column(sheet, column, false)))),
                     new C.Smooth { Val = false }));
@@ -95,6 +100,8 @@ namespace BackpropModule.Engine.IO
                 new C.DisplayBlanksAs { Val = C.DisplayBlanksAsValues.Gap });
             return new C.ChartSpace(new C.RoundedCorners { Val = false }, c);
         }
+
+        private static A.SolidFill Fill(string rgb) => new A.SolidFill(new A.RgbColorModelHex { Val = rgb });
 
         private static C.Title Title(string text) =>
             new C.Title(

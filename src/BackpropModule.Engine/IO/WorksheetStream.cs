@@ -22,6 +22,7 @@ namespace BackpropModule.Engine.IO
                 w.WriteStartElement(new Worksheet());
                 if (sheet.Grid != null) w.WriteElement(FrozenHeaders());
                 w.WriteElement(new SheetFormatProperties { DefaultRowHeight = 15 });
+                w.WriteElement(ColumnWidths(sheet));
                 w.WriteStartElement(new SheetData());
                 if (sheet.Grid != null) GridRows(w, sheet.Name, sheet.Grid, bold);
                 else TableRows(w, sheet, bold);
@@ -69,6 +70,22 @@ namespace BackpropModule.Engine.IO
                     if (sheet.Rows[r][c].HasValue) NumberCell(w, WorkbookWriter.Reference(c, rowIndex), sheet.Rows[r][c].Value);
                 w.WriteEndElement();
             }
+        }
+
+        /// <summary>Widths so headers and full-precision numbers are readable: a table's columns fit their names, a grid's cells fit ~12 digits.</summary>
+        private static Columns ColumnWidths(WorkbookSheet sheet)
+        {
+            var columns = new Columns();
+            if (sheet.Grid != null)
+            {
+                columns.AppendChild(new Column { Min = 1, Max = 1, Width = 14, CustomWidth = true });
+                if (sheet.Grid.Columns > 0)
+                    columns.AppendChild(new Column { Min = 2, Max = (uint)sheet.Grid.Columns + 1, Width = 12, CustomWidth = true });
+                return columns;
+            }
+            for (int c = 0; c < sheet.Columns.Count; c++)
+                columns.AppendChild(new Column { Min = (uint)c + 1, Max = (uint)c + 1, Width = System.Math.Max(10, sheet.Columns[c].Length + 3), CustomWidth = true });
+            return columns;
         }
 
         private static SheetViews FrozenHeaders() =>
