@@ -245,6 +245,50 @@ namespace BackpropModule.Tests
             Assert.Contains("bytes", text);
         }
 
+        [Fact]
+        public void A_missing_folder_is_a_write_error_and_nothing_is_left_behind()
+        {
+            string target = Path.Combine(folder, "no-such-folder", "n.json");
+            var r = ps.Run("New-Network 2,2 -Seed 1 | Save-Network -Path $args[0]", target);
+            AssertError(r, "OutputFileWriteFailed", ErrorCategory.WriteError, target);
+            Assert.Empty(Directory.GetFileSystemEntries(folder));
+        }
+
+        [Theory]
+        [InlineData("net8.0")]
+        [InlineData("netstandard2.0")]
+        public void Both_builds_ship_the_Open_XML_SDK(string framework)
+        {
+            string dir = Path.Combine(ps.RepositoryRoot, "out", "BackpropModule", framework);
+            Assert.True(System.IO.File.Exists(Path.Combine(dir, "DocumentFormat.OpenXml.dll")), dir);
+            Assert.True(System.IO.File.Exists(Path.Combine(dir, "DocumentFormat.OpenXml.Framework.dll")), dir);
+            Assert.True(System.IO.File.Exists(Path.Combine(dir, "System.IO.Packaging.dll")), dir);
+        }
+
+        /// <summary>The netstandard2.0 build (the one Windows PowerShell 5.1 loads) runs the save-and-export example in its own process.</summary>
+        [Fact]
+        public async System.Threading.Tasks.Task The_netstandard_build_saves_and_exports_in_a_fresh_process()
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BackpropModule.ScriptRunner.dll"));
+            start.ArgumentList.Add(Path.Combine(ps.RepositoryRoot, "examples", "06-SaveAndExport.ps1"));
+            start.Environment["BACKPROP_BUILD"] = "netstandard2.0";
+            using var process = System.Diagnostics.Process.Start(start);
+            var stdoutTask = process.StandardOutput.ReadToEndAsync();
+            var stderrTask = process.StandardError.ReadToEndAsync();
+            using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromMinutes(5));
+            await process.WaitForExitAsync(timeout.Token);
+            string stdout = await stdoutTask, stderr = await stderrTask;
+            Assert.True(process.ExitCode == 0, stdout + stderr);
+            Assert.Contains("ONNX opset 13 (float64)", stdout);
+            Assert.Matches(@"toy\.json\s+True\s+True", System.Text.RegularExpressions.Regex.Replace(stdout, "\u001b\\[[0-9;]*m", ""));
+        }
+
         [Theory]
         [InlineData("Save-Network")]
         [InlineData("Import-Network")]
