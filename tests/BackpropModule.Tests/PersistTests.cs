@@ -175,6 +175,8 @@ namespace BackpropModule.Tests
             Assert.Equal("W1,b1,W2,b2,L1.Input,L1.PreActivation,L1.Output,L2.Input,L2.PreActivation,L2.Output,Target,dW1,db1,dW2,db2,L1.Delta,L2.Delta,TrainingHistory", r.Objects[0]);
             Assert.Equal(new object[] { 0, 0, 0 }, r.Objects.Skip(1).Take(3).ToArray());
             Assert.Equal("Epoch|TrainingLoss|TrainingAccuracy|DurationSeconds|0.5|False", r.Objects[4]);
+            Assert.Contains(r.Progress, p => p.Activity == "Export-Workbook" && p.StatusDescription == "Wrote sheet TrainingHistory");
+            Assert.Contains(r.Progress, p => p.RecordType == ProgressRecordType.Completed);
         }
 
         [Fact]

@@ -15,7 +15,8 @@ namespace BackpropModule.Engine.IO
     /// <summary>
     /// The network file (format "BackpropModule.Network", version 1): UTF-8 JSON with an envelope
     /// <c>{ "format", "formatVersion", "sha256", "payload" }</c>. <c>sha256</c> is the lowercase hex
-    /// SHA-256 of the UTF-8 bytes of the payload's text exactly as written, from its '{' to its '}'.
+    /// SHA-256 of the UTF-8 bytes of the payload's text as written (from its '{' to its '}', line
+    /// endings as LF).
     /// The payload holds <c>layerSizes</c>, <c>activation</c>, <c>output</c>, <c>weightInit</c>,
     /// <c>seed</c>, <c>parameters</c> (W1, b1, … each <c>{ name, rows, columns, data }</c>, see
     /// <see cref="TensorCodec"/>) and optionally <c>checkpoint</c> (epochsCompleted, randomState as
@@ -148,7 +149,9 @@ namespace BackpropModule.Engine.IO
                 throw new BackpropException(ErrorIds.NetworkFileVersionUnsupported, ErrorKind.InvalidData, target,
                     $"The network file has format version {version}; this version of BackpropModule reads version {FormatVersion}. Use a newer module to read it.");
             var payload = envelope.Get("payload", JsonKind.Object);
-            string actual = Sha256Hex(text.Substring(payload.Start, payload.End - payload.Start));
+            // Line endings are normalised before hashing, so a file that went through a CRLF conversion
+            // (git autocrlf, a Windows editor) still verifies; any other change does not.
+            string actual = Sha256Hex(text.Substring(payload.Start, payload.End - payload.Start).Replace("\r\n", "\n"));
             if (!string.Equals(envelope.String("sha256"), actual, StringComparison.OrdinalIgnoreCase))
                 throw new BackpropException(ErrorIds.NetworkFileChecksumMismatch, ErrorKind.InvalidData, target,
                     $"The network file's payload does not match its SHA-256 checksum (stored {envelope.String("sha256")}, computed {actual}); it was changed or damaged after it was written.");

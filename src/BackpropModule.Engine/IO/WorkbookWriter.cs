@@ -33,9 +33,13 @@ namespace BackpropModule.Engine.IO
         /// replaced by a new workbook; with it, the sheets are added to the existing workbook and a
         /// sheet of the same name (compared case-insensitively, as Excel does) is replaced in place.
         /// </summary>
+        /// <param name="path">The .xlsx file.</param>
+        /// <param name="sheets">The sheets, in order.</param>
+        /// <param name="append">Edit an existing workbook instead of replacing it.</param>
+        /// <param name="sheetWritten">Called with the sheet index after each sheet (progress); an exception it throws, e.g. on Ctrl+C, abandons the write and leaves the original file as it was.</param>
         /// <returns>The names of the sheets that were replaced.</returns>
         /// <exception cref="BackpropException">WorksheetNameInvalid, WorksheetTooLarge, WorkbookInvalid or OutputFileWriteFailed; the original file is unchanged.</exception>
-        public static IReadOnlyList<string> Write(string path, IReadOnlyList<WorkbookSheet> sheets, bool append = false)
+        public static IReadOnlyList<string> Write(string path, IReadOnlyList<WorkbookSheet> sheets, bool append = false, Action<int> sheetWritten = null)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             if (sheets == null) throw new ArgumentNullException(nameof(sheets));
@@ -53,6 +57,7 @@ namespace BackpropModule.Engine.IO
                     {
                         AddSheet(book, sheets[i], bold, replaced, path);
                         SheetWritten?.Invoke(i);
+                        sheetWritten?.Invoke(i);
                     }
                     book.Workbook.Save();
                 }

@@ -107,7 +107,17 @@ namespace BackpropModule.Commands
             var sheetNames = sheets.Select(s => s.Name).ToList();
             string what = "workbook sheets " + string.Join(", ", sheetNames.Take(8)) + (sheetNames.Count > 8 ? $" and {sheetNames.Count - 8} more" : "");
             if (!ShouldWrite(fullPath, what, editsExisting: Append)) return;
-            var replaced = Engine(() => WorkbookWriter.Write(fullPath, sheets, Append));
+            var progress = new ProgressRecord(1, "Export-Workbook", "Writing " + fullPath);
+            var replaced = Engine(() => WorkbookWriter.Write(fullPath, sheets, Append, i =>
+            {
+                // Ctrl+C abandons the temporary file; the existing workbook is left as it was.
+                if (Stopping) throw new PipelineStoppedException();
+                progress.StatusDescription = "Wrote sheet " + sheets[i].Name;
+                progress.PercentComplete = (int)(100L * (i + 1) / sheets.Count);
+                WriteProgress(progress);
+            }));
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
             if (replaced.Count > 0)
                 WriteWarning($"Replaced existing worksheet(s) {string.Join(", ", replaced)} in {fullPath}.");
             WriteVerbose($"Wrote {sheets.Count} sheet(s) to {fullPath}.");

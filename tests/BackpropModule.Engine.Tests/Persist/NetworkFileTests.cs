@@ -155,6 +155,14 @@ namespace BackpropModule.Engine.Tests.Persist
         }
 
         [Fact]
+        public void A_file_converted_to_CRLF_line_endings_still_loads()
+        {
+            string text = Text();
+            Assert.DoesNotContain("\r", text);
+            Assert.Equal(new[] { 3, 4, 2 }, NetworkFile.Deserialize(text.Replace("\n", "\r\n"), "t").LayerSizes);
+        }
+
+        [Fact]
         public void The_same_payload_with_a_correct_checksum_loads()
         {
             Assert.Equal(new[] { 3, 4, 2 }, NetworkFile.Deserialize(WithPayload(Text(), p => p), "t").LayerSizes);
