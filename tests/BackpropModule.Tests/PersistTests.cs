@@ -210,6 +210,18 @@ namespace BackpropModule.Tests
         }
 
         [Fact]
+        public void MaxRows_writes_the_first_rows_and_warns()
+        {
+            var r = ps.Run(ReadSheet + @"
+                $t = [BackpropModule.Engine.Tensors.Tensor]::FromRows([double[][]]@(@(1.5, 2), @(3, 4), @(5, 6)))
+                $t | Export-Workbook -Path $args[0] -WorksheetName Cut -MaxRows 2
+                $cells = Read-Sheet $args[0] 'Cut'
+                $cells.Count; $cells['B3']", File("m.xlsx")).AssertNoErrors();
+            Assert.Equal(new object[] { 9, "3" }, r.Objects.ToArray());
+            Assert.Contains(r.Warnings, w => w.Message.Contains("writing the first 2"));
+        }
+
+        [Fact]
         public void Unsupported_input_is_reported_and_skipped()
         {
             var r = ps.Run("New-Network 2,2 -Seed 1 | ForEach-Object { $_, 'text' } | Export-Workbook -Path $args[0] -PassThru", File("u.xlsx"));

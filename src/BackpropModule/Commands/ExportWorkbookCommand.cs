@@ -38,6 +38,11 @@ namespace BackpropModule.Commands
         [Parameter]
         public string Prefix { get; set; } = "";
 
+        /// <summary>Write at most this many rows of each matrix (e.g. the first samples of a large forward pass); the rest is left out with a warning.</summary>
+        [Parameter]
+        [ValidateRange(1, WorkbookWriter.MaxRows - 1)]
+        public int MaxRows { get; set; } = WorkbookWriter.MaxRows - 1;
+
         /// <summary>Leave out the colour-scale heat maps.</summary>
         [Parameter]
         public SwitchParameter NoHeatMap { get; set; }
@@ -90,6 +95,11 @@ namespace BackpropModule.Commands
 
         private void Add(string name, Tensor t)
         {
+            if (t.Rows > MaxRows)
+            {
+                WriteWarning($"{name} has {t.Rows} rows; writing the first {MaxRows} (-MaxRows).");
+                t = Tensor.FromRows(Enumerable.Range(0, MaxRows).Select(t.GetRow).ToArray());
+            }
             string unique = name;
             for (int n = 2; !names.Add(unique); n++) unique = name + " (" + n.ToString(CultureInfo.InvariantCulture) + ")";
             sheets.Add(WorkbookSheet.ForTensor(unique, t, !NoHeatMap));
