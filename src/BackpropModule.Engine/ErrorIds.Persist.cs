@@ -10,7 +10,7 @@ namespace BackpropModule.Engine
         /// <summary>A network file's payload does not match its SHA-256 checksum (changed after it was written).</summary>
         public const string NetworkFileChecksumMismatch = "NetworkFileChecksumMismatch";
         /// <summary>The file to read does not exist.</summary>
-        public const string FileNotFound = "FileNotFound";
+        public const string NetworkFileNotFound = "NetworkFileNotFound";
         /// <summary>The output file exists and -NoClobber was given.</summary>
         public const string OutputFileExists = "OutputFileExists";
         /// <summary>Writing the output file failed; an existing file was left as it was.</summary>

@@ -100,7 +100,7 @@ namespace BackpropModule.Tests
             AssertError(ps.Run("Import-Network -Path $args[0]", File("tampered.json")), "NetworkFileChecksumMismatch", ErrorCategory.InvalidData, File("tampered.json"));
             AssertError(ps.Run("Import-Network -Path $args[0]", File("truncated.json")), "NetworkFileInvalid", ErrorCategory.InvalidData, File("truncated.json"));
             AssertError(ps.Run("Import-Network -Path $args[0]", File("future.json")), "NetworkFileVersionUnsupported", ErrorCategory.InvalidData, File("future.json"));
-            AssertError(ps.Run("Import-Network -Path $args[0]", File("none.json")), "FileNotFound", ErrorCategory.ObjectNotFound, File("none.json"));
+            AssertError(ps.Run("Import-Network -Path $args[0]", File("none.json")), "NetworkFileNotFound", ErrorCategory.ObjectNotFound, File("none.json"));
 
             var r = ps.Run("Import-Network -Path $args", File("good.json"), File("tampered.json"), File("good.json"));
             Assert.Equal(2, r.Objects.Count);

@@ -46,11 +46,11 @@ namespace BackpropModule.Engine.IO
         }
 
         /// <summary>Reads a network file; the result's <see cref="Network.Checkpoint"/> is restored when the file has one.</summary>
-        /// <exception cref="BackpropException">FileNotFound, NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch, with the path as target.</exception>
+        /// <exception cref="BackpropException">NetworkFileNotFound, NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch, with the path as target.</exception>
         public static Network Load(string path)
         {
             var info = new FileInfo(path);
-            if (!info.Exists) throw new BackpropException(ErrorIds.FileNotFound, ErrorKind.ObjectNotFound, path, $"The network file '{path}' does not exist.");
+            if (!info.Exists) throw new BackpropException(ErrorIds.NetworkFileNotFound, ErrorKind.ObjectNotFound, path, $"The network file '{path}' does not exist.");
             if (info.Length > MaxFileBytes)
                 throw JsonFields.Invalid(path, $"the file is {info.Length} bytes; network files are at most {MaxFileBytes} bytes.");
             string text;

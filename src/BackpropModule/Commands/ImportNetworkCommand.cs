@@ -58,7 +58,7 @@ namespace BackpropModule.Commands
                 }
                 catch (Exception e) when (e is ItemNotFoundException || e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException)
                 {
-                    WriteError(ToErrorRecord(new BackpropException(ErrorIds.FileNotFound, ErrorKind.ObjectNotFound, p, $"No network file matches '{p}': {e.Message}")));
+                    WriteError(ToErrorRecord(new BackpropException(ErrorIds.NetworkFileNotFound, ErrorKind.ObjectNotFound, p, $"No network file matches '{p}': {e.Message}")));
                 }
                 foreach (string f in files) yield return f;
             }

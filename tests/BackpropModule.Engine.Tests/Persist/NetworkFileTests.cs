@@ -210,7 +210,7 @@ namespace BackpropModule.Engine.Tests.Persist
         {
             string missing = Path.Combine(folder, "missing.json");
             var e = Assert.Throws<BackpropException>(() => NetworkFile.Load(missing));
-            Assert.Equal(ErrorIds.FileNotFound, e.ErrorId);
+            Assert.Equal(ErrorIds.NetworkFileNotFound, e.ErrorId);
             Assert.Equal(missing, e.TargetObject);
 
             string path = Path.Combine(folder, "keep.json");
