@@ -14,6 +14,7 @@
         # training types
         # data types
         # persist types
+        'Persist.Types.ps1xml'
     )
     FormatsToProcess     = @(
         'BackpropModule.Format.ps1xml'
@@ -24,6 +25,7 @@
         # data formats
         'Data.Format.ps1xml'
         # persist formats
+        'Persist.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'New-Network'
@@ -43,6 +45,10 @@
         'Split-Dataset'
         'Select-DatasetSample'
         # persist cmdlets
+        'Save-Network'
+        'Import-Network'
+        'Export-NetworkOnnx'
+        'Export-Workbook'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

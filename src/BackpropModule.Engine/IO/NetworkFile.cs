@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using BackpropModule.Engine.Layers;
+using BackpropModule.Engine.Losses;
+using BackpropModule.Engine.Tensors;
+using BackpropModule.Engine.Training;
+
+namespace BackpropModule.Engine.IO
+{
+    /// <summary>
+    /// The network file (format "BackpropModule.Network", version 1): UTF-8 JSON with an envelope
+    /// <c>{ "format", "formatVersion", "sha256", "payload" }</c>. <c>sha256</c> is the lowercase hex
+    /// SHA-256 of the UTF-8 bytes of the payload's text as written (from its '{' to its '}', line
+    /// endings as LF).
+    /// The payload holds <c>layerSizes</c>, <c>activation</c>, <c>output</c>, <c>weightInit</c>,
+    /// <c>seed</c>, <c>parameters</c> (W1, b1, … each <c>{ name, rows, columns, data }</c>, see
+    /// <see cref="TensorCodec"/>) and optionally <c>checkpoint</c> (epochsCompleted, randomState as
+    /// decimal strings, optimizerName, optimizerSettings, optimizerState tensors). Reading is strict:
+    /// unknown members, wrong kinds, impossible shapes and checksum mismatches are refused, and no
+    /// type is ever chosen from the file's text.
+    /// </summary>
+    public static class NetworkFile
+    {
+        /// <summary>The format name in the envelope.</summary>
+        public const string FormatName = "BackpropModule.Network";
+
+        /// <summary>The format version this build writes and reads.</summary>
+        public const int FormatVersion = 1;
+
+        /// <summary>Largest file <see cref="Load"/> reads (1 GiB).</summary>
+        public const long MaxFileBytes = 1L << 30;
+
+        private const int MaxLayers = 1024;
+
+        /// <summary>Writes the network (and its checkpoint when asked and present) atomically.</summary>
+        /// <exception cref="BackpropException">OutputFileWriteFailed; the previous file, if any, is unchanged.</exception>
+        public static void Save(Network network, string path, bool includeCheckpoint = true)
+        {
+            string text = Serialize(network, includeCheckpoint);
+            AtomicFile.Write(path, temp => File.WriteAllText(temp, text, new UTF8Encoding(false)));
+        }
+
+        /// <summary>Reads a network file; the result's <see cref="Network.Checkpoint"/> is restored when the file has one.</summary>
+        /// <exception cref="BackpropException">NetworkFileNotFound, NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch, with the path as target.</exception>
+        public static Network Load(string path)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new BackpropException(ErrorIds.NetworkFileNotFound, ErrorKind.ObjectNotFound, path, $"The network file '{path}' does not exist.");
+            if (info.Length > MaxFileBytes)
+                throw JsonFields.Invalid(path, $"the file is {info.Length} bytes; network files are at most {MaxFileBytes} bytes.");
+            string text;
+            try { text = File.ReadAllText(path, new UTF8Encoding(false, true)); }
+            catch (DecoderFallbackException) { throw JsonFields.Invalid(path, "the file is not UTF-8 text."); }
+            catch (IOException e) { throw new BackpropException(ErrorIds.NetworkFileInvalid, ErrorKind.ReadError, path, $"Could not read '{path}': {e.Message}", e); }
+            return Deserialize(text, path);
+        }
+
+        /// <summary>The file's text for a network.</summary>
+        public static string Serialize(Network network, bool includeCheckpoint = true)
+        {
+            if (network == null) throw new ArgumentNullException(nameof(network));
+            string payload = WritePayload(network, includeCheckpoint ? network.Checkpoint : null);
+            var w = new JsonWriter().Raw("{");
+            w.Name(1, "format", true).String(FormatName);
+            w.Name(1, "formatVersion", false).Raw(FormatVersion.ToString(CultureInfo.InvariantCulture));
+            w.Name(1, "sha256", false).String(Sha256Hex(payload));
+            w.Name(1, "payload", false).Raw(payload);
+            return w.Indent(0).Raw("}").Indent(0).ToString().TrimEnd(' ');
+        }
+
+        private static string WritePayload(Network n, TrainingCheckpoint cp)
+        {
+            var w = new JsonWriter().Raw("{");
+            w.Name(2, "layerSizes", true).Raw("[" + string.Join(", ", n.LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture))) + "]");
+            w.Name(2, "activation", false).String(n.Activation.ToString());
+            w.Name(2, "output", false).String(n.Output.ToString());
+            w.Name(2, "weightInit", false).String(n.WeightInit.ToString());
+            w.Name(2, "seed", false).Raw(n.Seed.ToString(CultureInfo.InvariantCulture));
+            w.Name(2, "parameters", false);
+            WriteTensors(w, 2, n.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList());
+            if (cp != null)
+            {
+                w.Name(2, "checkpoint", false).Raw("{");
+                w.Name(3, "epochsCompleted", true).Raw(cp.EpochsCompleted.ToString(CultureInfo.InvariantCulture));
+                w.Name(3, "randomState", false).Raw(cp.RandomState == null ? "null" :
+                    "[" + string.Join(", ", cp.RandomState.Select(u => "\"" + u.ToString(CultureInfo.InvariantCulture) + "\"")) + "]");
+                w.Name(3, "optimizerName", false);
+                if (cp.OptimizerName == null) w.Raw("null"); else w.String(cp.OptimizerName);
+                w.Name(3, "optimizerSettings", false);
+                if (cp.OptimizerSettings == null) w.Raw("null");
+                else
+                {
+                    w.Raw("{");
+                    bool first = true;
+                    foreach (var kv in cp.OptimizerSettings) { w.Name(4, kv.Key, first).Raw(TensorCodec.FormatScalar(kv.Value)); first = false; }
+                    if (!first) w.Indent(3);
+                    w.Raw("}");
+                }
+                w.Name(3, "optimizerState", false);
+                if (cp.OptimizerState == null) w.Raw("null"); else WriteTensors(w, 3, cp.OptimizerState);
+                w.Indent(2).Raw("}");
+            }
+            return w.Indent(1).Raw("}").ToString();
+        }
+
+        private static void WriteTensors(JsonWriter w, int level, IReadOnlyList<KeyValuePair<string, Tensor>> tensors)
+        {
+            w.Raw("[");
+            for (int i = 0; i < tensors.Count; i++)
+            {
+                if (i > 0) w.Raw(",");
+                w.Indent(level + 1).Raw("{ ");
+                w.String("name").Raw(": ").String(tensors[i].Key).Raw(", ");
+                w.String("rows").Raw(": ").Raw(tensors[i].Value.Rows.ToString(CultureInfo.InvariantCulture)).Raw(", ");
+                w.String("columns").Raw(": ").Raw(tensors[i].Value.Columns.ToString(CultureInfo.InvariantCulture)).Raw(", ");
+                w.String("data").Raw(": ").String(TensorCodec.Encode(tensors[i].Value)).Raw(" }");
+            }
+            if (tensors.Count > 0) w.Indent(level);
+            w.Raw("]");
+        }
+
+        private static string Sha256Hex(string payload)
+        {
+            using (var sha = SHA256.Create())
+            {
+                byte[] hash = sha.ComputeHash(new UTF8Encoding(false).GetBytes(payload));
+                return string.Concat(hash.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+            }
+        }
+
+        /// <summary>Reads a network from the file's text; <paramref name="target"/> (usually the path) goes into errors.</summary>
+        /// <exception cref="BackpropException">NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch.</exception>
+        public static Network Deserialize(string text, object target)
+        {
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            JsonValue root;
+            try { root = JsonParser.Parse(text); }
+            catch (FormatException e) { throw JsonFields.Invalid(target, e.Message); }
+            var envelope = new JsonFields(root, "The file", target, "format", "formatVersion", "sha256", "payload");
+            if (envelope.String("format") != FormatName)
+                throw JsonFields.Invalid(target, $"its format is '{envelope.String("format")}', not '{FormatName}'.");
+            long version = envelope.Integer("formatVersion", long.MinValue, long.MaxValue);
+            if (version != FormatVersion)
+                throw new BackpropException(ErrorIds.NetworkFileVersionUnsupported, ErrorKind.InvalidData, target,
+                    $"The network file has format version {version}; this version of BackpropModule reads version {FormatVersion}. Use a newer module to read it.");
+            var payload = envelope.Get("payload", JsonKind.Object);
+            // Line endings are normalised before hashing, so a file that went through a CRLF conversion
+            // (git autocrlf, a Windows editor) still verifies; any other change does not.
+            string actual = Sha256Hex(text.Substring(payload.Start, payload.End - payload.Start).Replace("\r\n", "\n"));
+            if (!string.Equals(envelope.String("sha256"), actual, StringComparison.OrdinalIgnoreCase))
+                throw new BackpropException(ErrorIds.NetworkFileChecksumMismatch, ErrorKind.InvalidData, target,
+                    $"The network file's payload does not match its SHA-256 checksum (stored {envelope.String("sha256")}, computed {actual}); it was changed or damaged after it was written.");
+            return ReadPayload(payload, target);
+        }
+
+        private static Network ReadPayload(JsonValue payload, object target)
+        {
+            var p = new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint");
+            var sizesJson = p.Get("layerSizes", JsonKind.Array).Items;
+            if (sizesJson.Count < 2 || sizesJson.Count > MaxLayers)
+                throw JsonFields.Invalid(target, $"payload.layerSizes has {sizesJson.Count} entries; a network has 2 to {MaxLayers}.");
+            int[] sizes = sizesJson.Select((v, i) => (int)p.ToInteger(v, $"payload.layerSizes[{i}]", 1, int.MaxValue)).ToArray();
+            var activation = p.Enum<ActivationKind>("activation");
+            var output = p.Enum<OutputKind>("output");
+            var init = p.Enum<WeightInitKind>("weightInit");
+            long seed = p.Integer("seed", long.MinValue, long.MaxValue);
+            var tensors = ReadTensors(p.Get("parameters", JsonKind.Array), "payload.parameters", target,
+                i => (i % 2 == 0 ? "W" : "b") + (i / 2 + 1).ToString(CultureInfo.InvariantCulture),
+                i => i % 2 == 0 ? sizes[i / 2] : 1, i => sizes[i / 2 + 1], 2 * (sizes.Length - 1));
+            var network = new Network(sizes, activation, output, tensors.Select(t => t.Value).ToList(), init, seed);
+            if (p.Has("checkpoint")) network.Checkpoint = ReadCheckpoint(p.Get("checkpoint", JsonKind.Object), target);
+            return network;
+        }
+
+        private static List<KeyValuePair<string, Tensor>> ReadTensors(JsonValue array, string where, object target,
+            Func<int, string> name, Func<int, long> rows, Func<int, long> columns, int? count)
+        {
+            if (count.HasValue && array.Items.Count != count.Value)
+                throw JsonFields.Invalid(target, $"{where} has {array.Items.Count} tensors; the layer sizes need {count.Value}.");
+            var result = new List<KeyValuePair<string, Tensor>>();
+            for (int i = 0; i < array.Items.Count; i++)
+            {
+                string at = $"{where}[{i}]";
+                var f = new JsonFields(array.Items[i], at, target, "name", "rows", "columns", "data");
+                string n = f.String("name");
+                long r = f.Integer("rows", 0, int.MaxValue), c = f.Integer("columns", 0, int.MaxValue);
+                if (name != null && n != name(i)) throw JsonFields.Invalid(target, $"{at} is named '{n}'; expected '{name(i)}'.");
+                if (rows != null && (r != rows(i) || c != columns(i)))
+                    throw JsonFields.Invalid(target, $"{at} ({n}) is {r}x{c}; the layer sizes need {rows(i)}x{columns(i)}.");
+                if (r * c > int.MaxValue) throw JsonFields.Invalid(target, $"{at} ({n}) is {r}x{c}, too large for one tensor.");
+                result.Add(new KeyValuePair<string, Tensor>(n, TensorCodec.Decode(f.String("data"), r, c, at + " (" + n + ")", target)));
+            }
+            return result;
+        }
+
+        private static TrainingCheckpoint ReadCheckpoint(JsonValue value, object target)
+        {
+            const string where = "payload.checkpoint";
+            var f = new JsonFields(value, where, target, "epochsCompleted", "randomState", "optimizerName", "optimizerSettings", "optimizerState");
+            var cp = new TrainingCheckpoint { EpochsCompleted = (int)f.Integer("epochsCompleted", 0, int.MaxValue) };
+            if (f.Has("randomState"))
+                cp.RandomState = f.Get("randomState", JsonKind.Array).Items.Select((v, i) =>
+                    v.Kind == JsonKind.String && ulong.TryParse(v.Text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u) ? u
+                    : throw JsonFields.Invalid(target, $"{where}.randomState[{i}] must be a string holding an unsigned 64-bit integer.")).ToArray();
+            if (f.Has("optimizerName")) cp.OptimizerName = f.String("optimizerName");
+            if (f.Has("optimizerSettings"))
+            {
+                var settings = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var m in f.Get("optimizerSettings", JsonKind.Object).Members)
+                    settings[m.Key] = TensorCodec.ParseScalar(m.Value, $"{where}.optimizerSettings.{m.Key}", target);
+                cp.OptimizerSettings = settings;
+            }
+            if (f.Has("optimizerState"))
+                cp.OptimizerState = ReadTensors(f.Get("optimizerState", JsonKind.Array), where + ".optimizerState", target, null, null, null, null);
+            return cp;
+        }
+    }
+}

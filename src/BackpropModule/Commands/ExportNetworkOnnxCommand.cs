@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Management.Automation;
+using BackpropModule.Engine;
+using BackpropModule.Engine.IO;
+using BackpropModule.Infrastructure;
+
+namespace BackpropModule.Commands
+{
+    /// <summary>
+    /// Export-NetworkOnnx: writes the network as an ONNX model (opset 13; Gemm and activation
+    /// nodes; input "input" [N, inputs], output "output" [N, outputs]) for ONNX Runtime and
+    /// other tools. Training state is not exported.
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "NetworkOnnx", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SavedFile))]
+    public sealed class ExportNetworkOnnxCommand : FileWritingCmdlet
+    {
+        /// <summary>The network to export.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public Network Network { get; set; }
+
+        /// <summary>Double (float64, matches Invoke-Forward to rounding; the default) or Single (float32, half the size).</summary>
+        [Parameter]
+        public OnnxPrecision Precision { get; set; } = OnnxPrecision.Double;
+
+        private string fullPath;
+
+        /// <inheritdoc/>
+        protected override void BeginProcessing() => fullPath = ResolveOutputPath();
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            string type = Precision == OnnxPrecision.Double ? "float64" : "float32";
+            string what = "ONNX model (" + type + ") of network " + Network.Architecture;
+            if (!ShouldWrite(fullPath, what)) return;
+            Engine(() => OnnxExporter.Save(Network, fullPath, Precision));
+            WriteVerbose("Wrote " + what + " to " + fullPath + ".");
+            if (PassThru)
+                WriteObject(new SavedFile(fullPath, "ONNX opset " + OnnxExporter.Opset.ToString(CultureInfo.InvariantCulture) + " (" + type + ")",
+                    Network.Architecture + "; input 'input' [N," + Network.InputSize.ToString(CultureInfo.InvariantCulture) + "], output 'output' [N," + Network.OutputSize.ToString(CultureInfo.InvariantCulture) + "]"));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using BackpropModule.Engine;
+using BackpropModule.Engine.IO;
+using BackpropModule.Infrastructure;
+
+namespace BackpropModule.Commands
+{
+    /// <summary>
+    /// Import-Network: reads networks written by Save-Network, restoring parameters bit-exact and
+    /// the training checkpoint (so Start-Training -Resume continues where the run stopped).
+    /// A file that cannot be read is reported and the next one is read.
+    /// </summary>
+    [Cmdlet(VerbsData.Import, "Network", DefaultParameterSetName = "Path")]
+    [OutputType(typeof(Network))]
+    public sealed class ImportNetworkCommand : BackpropCmdlet
+    {
+        /// <summary>Files to read; wildcards are expanded.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Path")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        /// <summary>Files to read, taken literally (no wildcards); binds to FullName/PSPath of piped files.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
+        [Alias("PSPath", "FullName", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            foreach (string file in Resolve())
+            {
+                if (Stopping) return;
+                try
+                {
+                    var network = NetworkFile.Load(file);
+                    WriteVerbose($"Read {network.Architecture} from {file}" + (network.Checkpoint == null ? " (no checkpoint)." : $" with a checkpoint after epoch {network.Checkpoint.EpochsCompleted}."));
+                    WriteObject(network);
+                }
+                catch (BackpropException e) { WriteError(ToErrorRecord(e)); }
+            }
+        }
+
+        private IEnumerable<string> Resolve()
+        {
+            bool literal = ParameterSetName == "LiteralPath";
+            foreach (string p in literal ? LiteralPath : Path)
+            {
+                var files = new List<string>();
+                try
+                {
+                    if (!literal && WildcardPattern.ContainsWildcardCharacters(p))
+                        files.AddRange(GetResolvedProviderPathFromPSPath(p, out _));
+                    else
+                        files.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(p));
+                }
+                catch (Exception e) when (e is ItemNotFoundException || e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException)
+                {
+                    WriteError(ToErrorRecord(new BackpropException(ErrorIds.NetworkFileNotFound, ErrorKind.ObjectNotFound, p, $"No network file matches '{p}': {e.Message}")));
+                }
+                foreach (string f in files) yield return f;
+            }
+        }
+    }
+}
