@@ -1,4 +1,5 @@
 using System;
+using BackpropModule.Engine.Kernels;
 using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Tensors;
 
@@ -62,9 +63,7 @@ namespace BackpropModule.Engine.Losses
         {
             Activations.CheckSameShape(y, t, "Output and target");
             Activations.CheckSameShape(y, da, "Output and gradient");
-            double inv = 1.0 / y.Rows;
-            double[] yd = y.Data, td = t.Data, d = da.Data;
-            for (int i = 0; i < yd.Length; i++) d[i] = (yd[i] - td[i]) * inv;
+            VectorMath.ScaledDifference(y.Data, t.Data, 1.0 / y.Rows, da.Data, y.Count);
         }
 
         /// <summary>log(1 + x) accurate for small x (Goldberg's trick; netstandard2.0 has no Math.Log1P).</summary>
