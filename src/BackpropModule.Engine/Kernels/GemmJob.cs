@@ -7,8 +7,8 @@ namespace BackpropModule.Engine.Kernels
     /// columns (or rows) of C with the serial blocked kernel, on the thread that runs it.
     /// </summary>
     /// <remarks>
-    /// The split is along n when m ≤ n, otherwise along m: every part packs all of the operand it
-    /// shares (A for a column split, B for a row split), so the shared operand should be the smaller.
+    /// The split is along n or along m: every part packs all of the operand it shares (A for a
+    /// column split, B for a row split), so the cheaper operand to pack is the shared one.
     /// Splits fall on micro-tile boundaries, and a tile's arithmetic does not depend on where it sits,
     /// so a parallel run gives exactly the bits of a serial one.
     /// One job object is cached per calling thread, so a call allocates nothing in steady state.
@@ -30,7 +30,7 @@ namespace BackpropModule.Engine.Kernels
             job.path = path; job.transA = transA; job.transB = transB;
             job.m = m; job.n = n; job.k = k; job.alpha = alpha; job.beta = beta;
             job.a = a; job.lda = lda; job.b = b; job.ldb = ldb; job.c = c; job.ldc = ldc;
-            job.splitColumns = m <= n;
+            job.splitColumns = SplitColumns(transA, transB, m, n, k);
             job.unit = job.splitColumns ? MicroKernels.NR : MicroKernels.RowsPerTile(path);
             int tiles = ((job.splitColumns ? n : m) + job.unit - 1) / job.unit;
             job.parts = Math.Max(1, Math.Min(Math.Min(threads, KernelThreads.MaxThreads), tiles));
@@ -44,6 +44,17 @@ namespace BackpropModule.Engine.Kernels
                 // Do not keep the caller's arrays alive through the cache.
                 job.a = job.b = job.c = null;
             }
+        }
+
+        /// <summary>
+        /// Split the columns (every part packs all of A) or the rows (every part packs all of B),
+        /// whichever duplicates less packing. A transposed operand packs at about half speed
+        /// (strided writes or short rows), so it counts double.
+        /// </summary>
+        private static bool SplitColumns(bool transA, bool transB, int m, int n, int k)
+        {
+            double sharedA = (double)m * k * (transA ? 2 : 1), sharedB = (double)k * n * (transB ? 2 : 1);
+            return sharedA <= sharedB;
         }
 
         /// <summary>Computes part p of C: tiles [p·T/parts, (p+1)·T/parts) along the split dimension.</summary>
