@@ -121,6 +121,35 @@ namespace BackpropModule.Engine.Losses
         }
 
         public void Backward(Tensor y, Tensor t, Tensor da) => OutputLosses.ResidualOverBatch(y, t, da);
+
+        /// <summary>
+        /// <see cref="Forward"/> and <see cref="Loss"/> in one pass over each row, so every exponential is
+        /// taken once. Performs the same operations in the same order as the two calls, so y and the
+        /// loss are bit-identical to theirs.
+        /// </summary>
+        internal double ForwardWithLoss(Tensor a, Tensor y, Tensor t)
+        {
+            Activations.CheckSameShape(a, y, Name);
+            Activations.CheckSameShape(a, t, LossName);
+            int n = a.Rows, k = a.Columns;
+            double[] x = a.Data, o = y.Data, td = t.Data;
+            double total = 0;
+            for (int r = 0; r < n; r++)
+            {
+                double max = double.NegativeInfinity;
+                for (int c = 0; c < k; c++) max = Math.Max(max, x[r + c * n]);
+                double sum = 0;
+                for (int c = 0; c < k; c++) { double e = Math.Exp(x[r + c * n] - max); o[r + c * n] = e; sum += e; }
+                double inv = 1.0 / sum, logSum = Math.Log(sum);
+                for (int c = 0; c < k; c++)
+                {
+                    o[r + c * n] *= inv;
+                    double tv = td[r + c * n];
+                    if (tv != 0) total -= tv * (x[r + c * n] - max - logSum);
+                }
+            }
+            return total / n;
+        }
     }
 
     /// <summary>Identity + squared error. y = a;  L = (1/N) Σ ½ (y − t)².</summary>

@@ -1,4 +1,5 @@
 using System;
+using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
 
 namespace BackpropModule.Engine.Training
@@ -123,11 +124,19 @@ namespace BackpropModule.Engine.Training
                     TensorMath.AddRowVector(buf.A[0], layers[0].B.Value);
                 }
                 else layers[i].Forward(buf.Z[i - 1], buf.A[i]);
-                if (i == last) net.OutputLoss.Forward(buf.A[i], buf.Z[i]); else net.HiddenActivation.Forward(buf.A[i], buf.Z[i]);
+                if (i < last) net.HiddenActivation.Forward(buf.A[i], buf.Z[i]);
             }
-            var result = new BatchResult { Count = buf.N, Loss = net.OutputLoss.Loss(buf.A[last], buf.Z[last], buf.T) };
+            var result = new BatchResult { Count = buf.N, Loss = OutputAndLoss(buf.A[last], buf.Z[last], buf.T) };
             result.Correct = CountCorrect(buf.Z[last], buf.T);
             return result;
+        }
+
+        /// <summary>y = g(a) and the loss; softmax does both in one pass (same bits as the two calls).</summary>
+        private double OutputAndLoss(Tensor a, Tensor y, Tensor t)
+        {
+            if (net.OutputLoss is SoftmaxCrossEntropy softmax) return softmax.ForwardWithLoss(a, y, t);
+            net.OutputLoss.Forward(a, y);
+            return net.OutputLoss.Loss(a, y, t);
         }
 
         private static int CountCorrect(Tensor y, Tensor t)

@@ -109,6 +109,26 @@ namespace BackpropModule.Engine.Tests.Kernels
         }
 
         [Fact]
+        public void FusedSoftmaxAndLossGiveTheBitsOfTheSeparateCalls()
+        {
+            var rng = new Random(4);
+            var a = new Tensor(9, 5);
+            var t = new Tensor(9, 5);
+            for (int r = 0; r < 9; r++)
+            {
+                for (int c = 0; c < 5; c++) a[r, c] = 40 * rng.NextDouble() - 20;
+                t[r, rng.Next(5)] = 1;
+            }
+            var softmax = new SoftmaxCrossEntropy();
+            Tensor separate = new Tensor(9, 5), fused = new Tensor(9, 5);
+            softmax.Forward(a, separate);
+            double loss = softmax.Loss(a, separate, t);
+            double fusedLoss = softmax.ForwardWithLoss(a, fused, t);
+            Assert.True(separate.BitwiseEquals(fused));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(loss), BitConverter.DoubleToInt64Bits(fusedLoss));
+        }
+
+        [Fact]
         public void BatchSizeOutsideTheRangeThrows()
         {
             var net = new Network(new[] { 3, 2 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1);
