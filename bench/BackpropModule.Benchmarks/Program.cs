@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Running;
+
+namespace BackpropModule.Benchmarks
+{
+    /// <summary>Entry point: <c>dotnet run -c Release --project bench/BackpropModule.Benchmarks -- --filter '*'</c>.</summary>
+    public static class Program
+    {
+        public static void Main(string[] args)
+        {
+            if (args.Length > 0 && args[0] == "--quick-epoch")
+            {
+                QuickEpoch(args.Length > 1 ? int.Parse(args[1]) : 9);
+                return;
+            }
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchConfig());
+        }
+
+        /// <summary>A Stopwatch smoke run of the epoch (median of several), for quick iteration outside BenchmarkDotNet.</summary>
+        private static void QuickEpoch(int epochs)
+        {
+            var bench = new EpochBenchmark();
+            bench.Setup();
+            bench.Epoch();
+            var times = new double[epochs];
+            long allocated = 0;
+            for (int e = 0; e < epochs; e++)
+            {
+                long before = System.GC.GetAllocatedBytesForCurrentThread();
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                bench.Epoch();
+                times[e] = sw.Elapsed.TotalSeconds;
+                allocated += System.GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+            System.Array.Sort(times);
+            System.Console.WriteLine($"epoch median {times[epochs / 2]:F3} s (min {times[0]:F3}, max {times[epochs - 1]:F3}), " +
+                $"{bench.FlopsPerOperation / times[epochs / 2] / 1e9:F1} GFLOPS, allocated {allocated / epochs} bytes per epoch");
+        }
+    }
+}
