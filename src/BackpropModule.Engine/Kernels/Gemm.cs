@@ -17,6 +17,17 @@ namespace BackpropModule.Engine.Kernels
         Avx2Fma,
     }
 
+    /// <summary>How a parallel product is divided between threads (tests force each).</summary>
+    internal enum GemmSchedule
+    {
+        /// <summary>Shared panels when a packed k block fits in cache, else own blocks.</summary>
+        Auto,
+        /// <summary><see cref="GemmShared"/>: threads pack shared panels, then claim tiles.</summary>
+        SharedPanels,
+        /// <summary><see cref="GemmJob"/>: each thread computes a fixed block of C with its own packing.</summary>
+        OwnBlocks,
+    }
+
     /// <summary>
     /// General matrix multiply on column-major storage:
     /// <c>C = alpha·op(A)·op(B) + beta·C</c>, where op(X) is X or Xᵀ.
@@ -54,7 +65,7 @@ namespace BackpropModule.Engine.Kernels
         {
             Validate(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
             int threads = (double)m * n * k >= ParallelThreshold ? threadCount : 1;
-            Run(DefaultPath, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            Run(DefaultPath, threads, GemmSchedule.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
 
         /// <summary>
@@ -63,12 +74,17 @@ namespace BackpropModule.Engine.Kernels
         /// </summary>
         /// <exception cref="NotSupportedException">The path is not supported by this CPU or build.</exception>
         internal static void Multiply(GemmPath path, int threads, bool transA, bool transB, int m, int n, int k, double alpha,
+            double[] a, int lda, double[] b, int ldb, double beta, double[] c, int ldc) =>
+            Multiply(path, threads, GemmSchedule.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+        /// <summary>As above, with the parallel schedule forced too.</summary>
+        internal static void Multiply(GemmPath path, int threads, GemmSchedule schedule, bool transA, bool transB, int m, int n, int k, double alpha,
             double[] a, int lda, double[] b, int ldb, double beta, double[] c, int ldc)
         {
             if (!IsSupported(path)) throw new NotSupportedException($"GEMM path {path} is not supported here.");
             if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads));
             Validate(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-            Run(path, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            Run(path, threads, schedule, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
 
         /// <summary>True when this build and CPU can run the path.</summary>
@@ -95,7 +111,7 @@ namespace BackpropModule.Engine.Kernels
             return Vector.IsHardwareAccelerated ? GemmPath.Vector : GemmPath.Reference;
         }
 
-        private static void Run(GemmPath path, int threads, bool transA, bool transB, int m, int n, int k, double alpha,
+        private static void Run(GemmPath path, int threads, GemmSchedule schedule, bool transA, bool transB, int m, int n, int k, double alpha,
             double[] a, int lda, double[] b, int ldb, double beta, double[] c, int ldc)
         {
             if (m == 0 || n == 0) return;
@@ -110,7 +126,14 @@ namespace BackpropModule.Engine.Kernels
                 Reference(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
                 return;
             }
-            GemmJob.Run(path, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            // Training-sized products share their packed panels between threads; large ones give each
+            // thread its own block of C and its own cache-sized packing.
+            bool shared = schedule == GemmSchedule.SharedPanels
+                || (schedule == GemmSchedule.Auto && GemmShared.Fits(path, m, n, k));
+            if (threads > 1 && KernelThreads.MaxThreads > 1 && shared)
+                GemmShared.Run(path, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            else
+                GemmJob.Run(path, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
 
         private static void Scale(int m, int n, double beta, double[] c, int ldc)

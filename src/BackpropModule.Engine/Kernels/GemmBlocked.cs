@@ -88,16 +88,26 @@ namespace BackpropModule.Engine.Kernels
                     int rows = Math.Min(mr, mc - ir);
                     double* aPanel = packA + (long)ir * kc;
                     double* cTile = c + ir + (long)jr * ldc;
-                    if (rows == mr && cols == nr)
-                    {
-                        MicroKernels.Run(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
-                    }
-                    else
-                    {
-                        MicroKernels.Run(path, kc, aPanel, bPanel, tile, mr, alpha, 0.0);
-                        Merge(tile, mr, rows, cols, cTile, ldc, beta);
-                    }
+                    Tile(path, mr, nr, rows, cols, kc, alpha, aPanel, bPanel, cTile, ldc, beta, tile);
                 }
+            }
+        }
+
+        /// <summary>
+        /// One tile of C (rows × cols of at most MR × NR) from packed panels: straight into C when full,
+        /// through the scratch tile when it sticks out of C.
+        /// </summary>
+        internal static void Tile(GemmPath path, int mr, int nr, int rows, int cols, int kc, double alpha,
+            double* aPanel, double* bPanel, double* cTile, int ldc, double beta, double* scratch)
+        {
+            if (rows == mr && cols == nr)
+            {
+                MicroKernels.Run(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+            }
+            else
+            {
+                MicroKernels.Run(path, kc, aPanel, bPanel, scratch, mr, alpha, 0.0);
+                Merge(scratch, mr, rows, cols, cTile, ldc, beta);
             }
         }
 
@@ -118,14 +128,14 @@ namespace BackpropModule.Engine.Kernels
         }
 
         /// <summary>Block size ≤ max (but at least one unit) that splits size into equal blocks, rounded up to a multiple of unit.</summary>
-        private static int Balanced(int size, int max, int unit)
+        internal static int Balanced(int size, int max, int unit)
         {
             int blocks = (size + max - 1) / max;
             return Math.Max(unit, RoundUp((size + blocks - 1) / blocks, unit));
         }
 
-        private static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
+        internal static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
 
-        private static double* Align64(double* p) => (double*)(((long)p + 63) & ~63L);
+        internal static double* Align64(double* p) => (double*)(((long)p + 63) & ~63L);
     }
 }

@@ -53,14 +53,15 @@ namespace BackpropModule.Engine.Tests.Kernels
             return 1e-12 * (Math.Abs(Alpha) * s + Math.Abs(Beta * c0[i + j * Ldc])) + 1e-300;
         }
 
-        /// <summary>Every path this machine can run, each serial and split over two threads.</summary>
-        internal static IEnumerable<(GemmPath Path, int Threads)> Variants()
+        /// <summary>Every path this machine can run: serial, and on two threads with each parallel schedule.</summary>
+        internal static IEnumerable<(GemmPath Path, int Threads, GemmSchedule Schedule)> Variants()
         {
             foreach (GemmPath path in new[] { GemmPath.Vector, GemmPath.Avx2Fma })
             {
                 if (!Gemm.IsSupported(path)) continue;
-                yield return (path, 1);
-                yield return (path, 2);
+                yield return (path, 1, GemmSchedule.Auto);
+                yield return (path, 2, GemmSchedule.SharedPanels);
+                yield return (path, 2, GemmSchedule.OwnBlocks);
             }
         }
     }

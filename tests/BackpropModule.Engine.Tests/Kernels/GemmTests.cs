@@ -14,17 +14,17 @@ namespace BackpropModule.Engine.Tests.Kernels
             var (a, b, c0) = g.MakeData();
             var expected = (double[])c0.Clone();
             Gemm.Reference(g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, expected, g.Ldc);
-            foreach (var (path, threads) in GemmCase.Variants())
+            foreach (var (path, threads, schedule) in GemmCase.Variants())
             {
                 var c = (double[])c0.Clone();
-                Gemm.Multiply(path, threads, g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, c, g.Ldc);
+                Gemm.Multiply(path, threads, schedule, g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, c, g.Ldc);
                 for (int j = 0; j < g.N; j++)
                 {
                     for (int i = 0; i < g.M; i++)
                     {
                         int at = i + j * g.Ldc;
                         double err = Math.Abs(c[at] - expected[at]), bound = g.Bound(a, b, c0, i, j);
-                        Assert.True(err <= bound, $"{path}/{threads} threads, {g}: C({i},{j}) = {c[at]:R}, reference {expected[at]:R}, error {err:E3} > {bound:E3}");
+                        Assert.True(err <= bound, $"{path}/{threads} threads/{schedule}, {g}: C({i},{j}) = {c[at]:R}, reference {expected[at]:R}, error {err:E3} > {bound:E3}");
                     }
                 }
                 // Padding rows between columns of C are never written.
@@ -41,12 +41,16 @@ namespace BackpropModule.Engine.Tests.Kernels
             foreach (GemmPath path in new[] { GemmPath.Vector, GemmPath.Avx2Fma })
             {
                 if (!Gemm.IsSupported(path)) continue;
-                double[] serial = (double[])c0.Clone(), first = (double[])c0.Clone(), second = (double[])c0.Clone();
+                var serial = (double[])c0.Clone();
                 Gemm.Multiply(path, 1, g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, serial, g.Ldc);
-                Gemm.Multiply(path, 2, g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, first, g.Ldc);
-                Gemm.Multiply(path, 2, g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, second, g.Ldc);
-                AssertBitwiseEqual(first, second, $"{path}, two parallel runs, {g}");
-                AssertBitwiseEqual(serial, first, $"{path}, serial vs parallel, {g}");
+                foreach (var schedule in new[] { GemmSchedule.SharedPanels, GemmSchedule.OwnBlocks })
+                {
+                    double[] first = (double[])c0.Clone(), second = (double[])c0.Clone();
+                    Gemm.Multiply(path, 2, schedule, g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, first, g.Ldc);
+                    Gemm.Multiply(path, 2, schedule, g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, a, g.Lda, b, g.Ldb, g.Beta, second, g.Ldc);
+                    AssertBitwiseEqual(first, second, $"{path}/{schedule}, two parallel runs, {g}");
+                    AssertBitwiseEqual(serial, first, $"{path}/{schedule}, serial vs parallel, {g}");
+                }
             }
         }
 
@@ -62,13 +66,13 @@ namespace BackpropModule.Engine.Tests.Kernels
             var (a, b, c0) = g.MakeData();
             var expected = (double[])c0.Clone();
             Gemm.Reference(transA, transB, m, n, k, 1, a, g.Lda, b, g.Ldb, 0, expected, g.Ldc);
-            foreach (var (path, threads) in GemmCase.Variants())
+            foreach (var (path, threads, schedule) in GemmCase.Variants())
             {
                 var c = (double[])c0.Clone();
-                Gemm.Multiply(path, threads, transA, transB, m, n, k, 1, a, g.Lda, b, g.Ldb, 0, c, g.Ldc);
+                Gemm.Multiply(path, threads, schedule, transA, transB, m, n, k, 1, a, g.Lda, b, g.Ldb, 0, c, g.Ldc);
                 for (int j = 0; j < n; j++)
                     for (int i = 0; i < m; i++)
-                        Assert.True(Math.Abs(c[i + j * m] - expected[i + j * m]) <= g.Bound(a, b, c0, i, j), $"{path}/{threads}: C({i},{j})");
+                        Assert.True(Math.Abs(c[i + j * m] - expected[i + j * m]) <= g.Bound(a, b, c0, i, j), $"{path}/{threads}/{schedule}: C({i},{j})");
             }
             // The public entry point (default path, size-based threading) gives the same.
             var viaPublic = (double[])c0.Clone();
@@ -87,13 +91,13 @@ namespace BackpropModule.Engine.Tests.Kernels
             var (a, b, _) = g.MakeData();
             var expected = new double[m * n];
             Gemm.Reference(false, false, m, n, k, 1, a, m, b, k, 0, expected, m);
-            foreach (var (path, threads) in GemmCase.Variants())
+            foreach (var (path, threads, schedule) in GemmCase.Variants())
             {
                 var c = new double[m * n];
                 for (int i = 0; i < c.Length; i++) c[i] = double.NaN;
-                Gemm.Multiply(path, threads, false, false, m, n, k, 1, a, m, b, k, 0, c, m);
+                Gemm.Multiply(path, threads, schedule, false, false, m, n, k, 1, a, m, b, k, 0, c, m);
                 for (int i = 0; i < c.Length; i++)
-                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-12 * k, $"{path}/{threads}: element {i} is {c[i]}");
+                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-12 * k, $"{path}/{threads}/{schedule}: element {i} is {c[i]}");
             }
             var empty = new double[m * n];
             for (int i = 0; i < empty.Length; i++) empty[i] = double.NaN;
@@ -108,8 +112,8 @@ namespace BackpropModule.Engine.Tests.Kernels
             var y = new double[16];
             Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, 4, 4, 4, 1, x, 4, y, 4, 0, x, 4));
             Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, 4, 4, 4, 1, y, 4, x, 4, 0, x, 4));
-            foreach (var (path, threads) in GemmCase.Variants())
-                Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, threads, true, false, 4, 4, 4, 1, x, 4, y, 4, 1, y, 4));
+            foreach (var (path, threads, schedule) in GemmCase.Variants())
+                Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, threads, schedule, true, false, 4, 4, 4, 1, x, 4, y, 4, 1, y, 4));
         }
 
         [Fact]
