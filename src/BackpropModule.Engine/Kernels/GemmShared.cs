@@ -9,8 +9,8 @@ namespace BackpropModule.Engine.Kernels
     /// tiles from them; two fork-joins per k block.
     /// </summary>
     /// <remarks>
-    /// Work is handed out in small numbered tasks (a panel to pack, a row or column of tiles to
-    /// compute) that threads claim with an atomic counter, so a thread that is slow or descheduled
+    /// Work is handed out in small numbered tasks (a panel to pack, a tile to compute) that threads
+    /// claim in small groups with an atomic counter, so a thread that is slow or descheduled
     /// (a shared machine) delays the others by at most one task, and nothing is packed twice.
     /// Each tile's arithmetic is the serial kernel's, and k blocks are applied in order, so the
     /// result is bit-identical to <see cref="GemmBlocked"/> whichever thread computes which tile.
@@ -49,8 +49,9 @@ namespace BackpropModule.Engine.Kernels
             job.mr = MicroKernels.RowsPerTile(path); job.nr = MicroKernels.NR;
             job.aPanels = (m + job.mr - 1) / job.mr;
             job.bPanels = (n + job.nr - 1) / job.nr;
-            // A task computes a row of tiles (reading all of packed B) or a column of tiles (all of
-            // packed A): whichever packed block is smaller is the one every task re-reads.
+            // Tiles are numbered along rows of tiles (consecutive tiles share an A panel, and a thread
+            // sweeps all of packed B) or along columns (sharing a B panel, sweeping A): the smaller
+            // packed block is the one that gets swept.
             job.tasksAreRows = (long)job.bPanels * job.nr <= (long)job.aPanels * job.mr;
             int kc = GemmBlocked.Balanced(k, GemmBlocked.KC, 1);
             int aNeed = job.aPanels * job.mr * kc + 8, bNeed = job.bPanels * job.nr * kc + 8;
@@ -70,7 +71,7 @@ namespace BackpropModule.Engine.Kernels
                         // The first k block applies beta; later ones accumulate into C.
                         job.betaBlock = p0 == 0 ? beta : 1.0;
                         job.Phase(true, job.aPanels + job.bPanels, parts);
-                        job.Phase(false, job.tasksAreRows ? job.aPanels : job.bPanels, parts);
+                        job.Phase(false, job.aPanels * job.bPanels, parts);
                     }
                 }
                 finally
@@ -86,8 +87,8 @@ namespace BackpropModule.Engine.Kernels
             packing = pack;
             total = tasks;
             next = 0;
-            // About eight claims per thread: fine enough to balance, coarse enough that claiming is cheap.
-            group = Math.Max(1, tasks / (8 * parts));
+            // About sixteen claims per thread: fine enough to balance, coarse enough that claiming is cheap.
+            group = Math.Max(1, tasks / (16 * parts));
             KernelThreads.Run(this, parts);
         }
 
@@ -103,8 +104,8 @@ namespace BackpropModule.Engine.Kernels
                 for (int t = first; t < last; t++)
                 {
                     if (packing) PackTask(t);
-                    else if (tasksAreRows) RowOfTiles(t, scratch);
-                    else ColumnOfTiles(t, scratch);
+                    else if (tasksAreRows) TileTask(t / bPanels, t % bPanels, scratch);
+                    else TileTask(t % aPanels, t / aPanels, scratch);
                 }
             }
         }
@@ -124,22 +125,12 @@ namespace BackpropModule.Engine.Kernels
             }
         }
 
-        private void RowOfTiles(int t, double* scratch)
+        /// <summary>Tile (row panel q, column panel r) of C for the current k block.</summary>
+        private void TileTask(int q, int r, double* scratch)
         {
-            int ir = t * mr, rows = Math.Min(mr, m - ir);
-            double* aPanel = packA + (long)ir * kcb;
-            for (int jr = 0; jr < n; jr += nr)
-                GemmBlocked.Tile(path, mr, nr, rows, Math.Min(nr, n - jr), kcb, alpha, aPanel, packB + (long)jr * kcb,
-                    c + ir + (long)jr * ldc, ldc, betaBlock, scratch);
-        }
-
-        private void ColumnOfTiles(int t, double* scratch)
-        {
-            int jr = t * nr, cols = Math.Min(nr, n - jr);
-            double* bPanel = packB + (long)jr * kcb;
-            for (int ir = 0; ir < m; ir += mr)
-                GemmBlocked.Tile(path, mr, nr, Math.Min(mr, m - ir), cols, kcb, alpha, packA + (long)ir * kcb, bPanel,
-                    c + ir + (long)jr * ldc, ldc, betaBlock, scratch);
+            int ir = q * mr, jr = r * nr;
+            GemmBlocked.Tile(path, mr, nr, Math.Min(mr, m - ir), Math.Min(nr, n - jr), kcb, alpha,
+                packA + (long)ir * kcb, packB + (long)jr * kcb, c + ir + (long)jr * ldc, ldc, betaBlock, scratch);
         }
     }
 }

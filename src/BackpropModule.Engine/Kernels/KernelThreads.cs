@@ -139,9 +139,15 @@ namespace BackpropModule.Engine.Kernels
                 while (true)
                 {
                     long start = Stopwatch.GetTimestamp();
+                    int spins = 0;
                     while (Volatile.Read(ref requested) == seen)
                     {
-                        if (Stopwatch.GetTimestamp() - start < SpinTicks) { Thread.SpinWait(16); continue; }
+                        if (Stopwatch.GetTimestamp() - start < SpinTicks)
+                        {
+                            // Now and then give the core away, in case a thread of ours is waiting for it.
+                            if ((++spins & 63) == 0) Thread.Yield(); else Thread.SpinWait(16);
+                            continue;
+                        }
                         lock (gate)
                         {
                             Interlocked.Exchange(ref sleeping, 1);
