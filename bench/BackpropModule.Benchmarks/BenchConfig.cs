@@ -15,22 +15,22 @@ namespace BackpropModule.Benchmarks
     /// A short job (3 warm-ups, 15 measured iterations of ~250 ms, one process) so the whole run
     /// takes a few minutes; medians, since the machine is shared; allocations; GFLOPS.
     /// </summary>
-    public sealed class BenchConfig : ManualConfig
+    public static class BenchConfig
     {
-        public BenchConfig()
-        {
-            AddJob(Job.Default
-                .WithLaunchCount(1)
-                .WithWarmupCount(3)
-                .WithIterationCount(15)
-                .WithIterationTime(TimeInterval.FromMilliseconds(250))
-                .WithStrategy(RunStrategy.Throughput));
-            AddDiagnoser(MemoryDiagnoser.Default);
-            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new GflopsColumn());
-            AddColumnProvider(DefaultColumnProviders.Instance);
-            WithOptions(ConfigOptions.JoinSummary);
-            SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
-        }
+        /// <summary>The default config (console logger, markdown/CSV/HTML exporters) with the short job, memory diagnoser and extra columns.</summary>
+        public static IConfig Create() =>
+            DefaultConfig.Instance
+                .AddJob(Job.Default
+                    .WithLaunchCount(1)
+                    .WithWarmupCount(3)
+                    .WithIterationCount(15)
+                    .WithIterationTime(TimeInterval.FromMilliseconds(250))
+                    .WithStrategy(RunStrategy.Throughput)
+                    .AsDefault())
+                .AddDiagnoser(MemoryDiagnoser.Default)
+                .AddColumn(StatisticColumn.Median, StatisticColumn.Min, new GflopsColumn())
+                .WithOptions(ConfigOptions.JoinSummary)
+                .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));
     }
 
     /// <summary>

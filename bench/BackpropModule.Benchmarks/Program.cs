@@ -12,7 +12,7 @@ namespace BackpropModule.Benchmarks
                 QuickEpoch(args.Length > 1 ? int.Parse(args[1]) : 9);
                 return;
             }
-            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchConfig());
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
         }
 
         /// <summary>A Stopwatch smoke run of the epoch (median of several), for quick iteration outside BenchmarkDotNet.</summary>
