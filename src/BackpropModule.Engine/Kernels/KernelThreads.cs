@@ -15,7 +15,7 @@ namespace BackpropModule.Engine.Kernels
     /// <summary>
     /// A tiny fork-join pool for the kernels: the caller runs part 0 and dedicated background threads
     /// run the others. Unlike Parallel.For it allocates nothing per call and hands work over in well
-    /// under a microsecond, because idle workers spin for a couple of milliseconds before they sleep:
+    /// under a microsecond, because idle workers spin for half a millisecond before they sleep:
     /// a training loop issues a GEMM every few tens of microseconds, so its workers never sleep.
     /// </summary>
     /// <remarks>
@@ -88,7 +88,7 @@ namespace BackpropModule.Engine.Kernels
         private sealed class Worker
         {
             /// <summary>How long an idle worker spins before it blocks.</summary>
-            private static readonly long SpinTicks = Stopwatch.Frequency / 500; // 2 ms
+            private static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
 
             private readonly object gate = new object();
             private IPartitionedWork work;
