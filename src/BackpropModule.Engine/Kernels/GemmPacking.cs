@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+#if NET8_0_OR_GREATER
+using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace BackpropModule.Engine.Kernels
 {
@@ -44,6 +47,13 @@ namespace BackpropModule.Engine.Kernels
                 }
                 else
                 {
+#if NET8_0_OR_GREATER
+                    if (rows == 8 && mr == 8 && Avx.IsSupported)
+                    {
+                        PackTransposed8(a + pc + (long)(ic + ir) * lda, lda, kc, d);
+                        continue;
+                    }
+#endif
                     // Row i of op(A) is column ic + ir + i of A: contiguous in p, written with stride MR.
                     for (int i = 0; i < rows; i++)
                     {
@@ -56,6 +66,39 @@ namespace BackpropModule.Engine.Kernels
                 }
             }
         }
+
+#if NET8_0_OR_GREATER
+        /// <summary>
+        /// One 8-row panel of a transposed A: d[p·8 + i] = s[p + i·lda], as 4 × 4 register transposes
+        /// (four rows of four p values in, four columns out), then a scalar tail in p.
+        /// </summary>
+        private static void PackTransposed8(double* s, int lda, int kc, double* d)
+        {
+            int p = 0;
+            for (; p + 4 <= kc; p += 4)
+            {
+                for (int h = 0; h < 8; h += 4)
+                {
+                    double* row = s + p + (long)h * lda;
+                    var r0 = Avx.LoadVector256(row);
+                    var r1 = Avx.LoadVector256(row + lda);
+                    var r2 = Avx.LoadVector256(row + 2L * lda);
+                    var r3 = Avx.LoadVector256(row + 3L * lda);
+                    var t0 = Avx.UnpackLow(r0, r1);   // r0[0] r1[0] r0[2] r1[2]
+                    var t1 = Avx.UnpackHigh(r0, r1);  // r0[1] r1[1] r0[3] r1[3]
+                    var t2 = Avx.UnpackLow(r2, r3);
+                    var t3 = Avx.UnpackHigh(r2, r3);
+                    double* o = d + p * 8 + h;
+                    Avx.Store(o, Avx.Permute2x128(t0, t2, 0x20));       // column p:     r0..r3 [0]
+                    Avx.Store(o + 8, Avx.Permute2x128(t1, t3, 0x20));   // column p + 1: r0..r3 [1]
+                    Avx.Store(o + 16, Avx.Permute2x128(t0, t2, 0x31));  // column p + 2: r0..r3 [2]
+                    Avx.Store(o + 24, Avx.Permute2x128(t1, t3, 0x31));  // column p + 3: r0..r3 [3]
+                }
+            }
+            for (; p < kc; p++)
+                for (int i = 0; i < 8; i++) d[p * 8 + i] = s[p + (long)i * lda];
+        }
+#endif
 
         /// <summary>Packs depth [pc, pc + kc) × columns [jc, jc + nc) of op(B) into NR-wide panels.</summary>
         internal static void PackB(bool transB, double* b, int ldb, int pc, int kc, int jc, int nc, int nr, double* dst)
