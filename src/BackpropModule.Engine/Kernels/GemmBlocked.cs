@@ -106,6 +106,11 @@ namespace BackpropModule.Engine.Kernels
             }
             else
             {
+#if NET8_0_OR_GREATER
+                // An edge tile with at most four rows (m = 100 leaves one per column of tiles) needs half the work.
+                if (path == GemmPath.Avx2Fma && rows <= 4) MicroKernels.Avx2Fma4x6(kc, aPanel, bPanel, scratch, mr, alpha);
+                else
+#endif
                 MicroKernels.Run(path, kc, aPanel, bPanel, scratch, mr, alpha, 0.0);
                 Merge(scratch, mr, rows, cols, cTile, ldc, beta);
             }

@@ -113,6 +113,34 @@ namespace BackpropModule.Engine.Kernels
             StoreAvx(c + 5L * ldc, c05, c15, va, beta);
         }
 
+        /// <summary>
+        /// The top half of an 8 × 6 tile (rows 0..3), for an edge tile with at most four valid rows:
+        /// reads the same 8-wide packed A panel and does the same FMAs in the same order as
+        /// <see cref="Avx2Fma8x6"/>, so those rows get the same bits at half the work. Writes
+        /// alpha·acc to t (column stride ldt); the caller merges it into C.
+        /// </summary>
+        internal static void Avx2Fma4x6(int kc, double* a, double* b, double* t, int ldt, double alpha)
+        {
+            Vector256<double> c0 = Vector256<double>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+            for (int p = 0; p < kc; p++, a += 8, b += NR)
+            {
+                var a0 = Avx.LoadVector256(a);
+                c0 = Fma.MultiplyAdd(a0, Avx.BroadcastScalarToVector256(b), c0);
+                c1 = Fma.MultiplyAdd(a0, Avx.BroadcastScalarToVector256(b + 1), c1);
+                c2 = Fma.MultiplyAdd(a0, Avx.BroadcastScalarToVector256(b + 2), c2);
+                c3 = Fma.MultiplyAdd(a0, Avx.BroadcastScalarToVector256(b + 3), c3);
+                c4 = Fma.MultiplyAdd(a0, Avx.BroadcastScalarToVector256(b + 4), c4);
+                c5 = Fma.MultiplyAdd(a0, Avx.BroadcastScalarToVector256(b + 5), c5);
+            }
+            var va = Vector256.Create(alpha);
+            Avx.Store(t, Avx.Multiply(va, c0));
+            Avx.Store(t + ldt, Avx.Multiply(va, c1));
+            Avx.Store(t + 2 * ldt, Avx.Multiply(va, c2));
+            Avx.Store(t + 3 * ldt, Avx.Multiply(va, c3));
+            Avx.Store(t + 4 * ldt, Avx.Multiply(va, c4));
+            Avx.Store(t + 5 * ldt, Avx.Multiply(va, c5));
+        }
+
         /// <summary>As <see cref="StoreVector"/>: separate multiply and add (not FMA), so edge tiles merged in scalar code round alike.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StoreAvx(double* cj, Vector256<double> lo, Vector256<double> hi, Vector256<double> alpha, double beta)
