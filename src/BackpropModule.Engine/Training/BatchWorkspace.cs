@@ -1,4 +1,5 @@
 using System;
+using BackpropModule.Engine.Kernels;
 using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
 
@@ -101,11 +102,11 @@ namespace BackpropModule.Engine.Training
         {
             int n = buf.N;
             double[] xd = buf.XT.Data, td = buf.T.Data;
+            // A sample is a row of the data and a column of XT: one contiguous copy each.
+            RowGather.Copy(features, order, start, n, inW, xd);
             for (int r = 0; r < n; r++)
             {
                 int s = order == null ? start + r : order[start + r];
-                // A sample is a row of the data and a column of XT: one contiguous copy.
-                Array.Copy(features, (long)s * inW, xd, (long)r * inW, inW);
                 int to = s * outW;
                 for (int c = 0; c < outW; c++) td[r + c * n] = targets[to + c];
             }

@@ -137,6 +137,10 @@ namespace BackpropModule.Engine.Tests.Kernels
             var t = new double[20];
             Assert.Throws<ArgumentOutOfRangeException>(() => ws.TrainBatch(x, t, null, 0, 5));
             Assert.Throws<ArgumentOutOfRangeException>(() => ws.EvaluateBatch(x, t, 0, 0));
+            // Samples past the end of the data, through the start or through the order.
+            Assert.Throws<ArgumentOutOfRangeException>(() => ws.TrainBatch(x, t, null, 8, 4));
+            Assert.Throws<ArgumentOutOfRangeException>(() => ws.TrainBatch(x, t, new[] { 0, 1, 10, 2 }, 0, 4));
+            Assert.Throws<ArgumentOutOfRangeException>(() => ws.EvaluateBatch(x, t, -1, 2));
         }
     }
 }
