@@ -4,7 +4,8 @@ using System.Threading;
 namespace BackpropModule.Engine.Kernels
 {
     /// <summary>
-    /// The parallel GEMM for products whose packed k blocks fit in cache (the training shapes):
+    /// An alternative parallel schedule (<see cref="GemmSchedule.SharedPanels"/>) for products whose
+    /// packed k blocks fit in cache:
     /// all threads pack one k block of op(A) and op(B) into shared panels, then all compute the
     /// tiles from them; two fork-joins per k block.
     /// </summary>
