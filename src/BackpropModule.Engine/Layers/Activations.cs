@@ -1,4 +1,5 @@
 using System;
+using BackpropModule.Engine.Kernels;
 using BackpropModule.Engine.Tensors;
 
 namespace BackpropModule.Engine.Layers
@@ -69,16 +70,14 @@ namespace BackpropModule.Engine.Layers
         public void Forward(Tensor a, Tensor z)
         {
             Activations.CheckSameShape(a, z, Name);
-            double[] x = a.Data, y = z.Data;
-            for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : 0.0;
+            VectorMath.Relu(a.Data, z.Data, a.Count);
         }
 
         public void Backward(Tensor a, Tensor z, Tensor dz, Tensor da)
         {
             Activations.CheckSameShape(a, dz, Name);
             Activations.CheckSameShape(a, da, Name);
-            double[] x = a.Data, g = dz.Data, d = da.Data;
-            for (int i = 0; i < x.Length; i++) d[i] = x[i] > 0 ? g[i] : 0.0;
+            VectorMath.ReluBackward(a.Data, dz.Data, da.Data, a.Count);
         }
     }
 
@@ -98,8 +97,7 @@ namespace BackpropModule.Engine.Layers
         {
             Activations.CheckSameShape(z, dz, Name);
             Activations.CheckSameShape(z, da, Name);
-            double[] y = z.Data, g = dz.Data, d = da.Data;
-            for (int i = 0; i < y.Length; i++) d[i] = g[i] * y[i] * (1.0 - y[i]);
+            VectorMath.SigmoidBackward(z.Data, dz.Data, da.Data, z.Count);
         }
     }
 
@@ -119,8 +117,7 @@ namespace BackpropModule.Engine.Layers
         {
             Activations.CheckSameShape(z, dz, Name);
             Activations.CheckSameShape(z, da, Name);
-            double[] y = z.Data, g = dz.Data, d = da.Data;
-            for (int i = 0; i < y.Length; i++) d[i] = g[i] * (1.0 - y[i] * y[i]);
+            VectorMath.TanhBackward(z.Data, dz.Data, da.Data, z.Count);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using BackpropModule.Engine.Kernels;
 using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Tensors;
 
@@ -62,9 +63,7 @@ namespace BackpropModule.Engine.Losses
         {
             Activations.CheckSameShape(y, t, "Output and target");
             Activations.CheckSameShape(y, da, "Output and gradient");
-            double inv = 1.0 / y.Rows;
-            double[] yd = y.Data, td = t.Data, d = da.Data;
-            for (int i = 0; i < yd.Length; i++) d[i] = (yd[i] - td[i]) * inv;
+            VectorMath.ScaledDifference(y.Data, t.Data, 1.0 / y.Rows, da.Data, y.Count);
         }
 
         /// <summary>log(1 + x) accurate for small x (Goldberg's trick; netstandard2.0 has no Math.Log1P).</summary>
@@ -122,6 +121,35 @@ namespace BackpropModule.Engine.Losses
         }
 
         public void Backward(Tensor y, Tensor t, Tensor da) => OutputLosses.ResidualOverBatch(y, t, da);
+
+        /// <summary>
+        /// <see cref="Forward"/> and <see cref="Loss"/> in one pass over each row, so every exponential is
+        /// taken once. Performs the same operations in the same order as the two calls, so y and the
+        /// loss are bit-identical to theirs.
+        /// </summary>
+        internal double ForwardWithLoss(Tensor a, Tensor y, Tensor t)
+        {
+            Activations.CheckSameShape(a, y, Name);
+            Activations.CheckSameShape(a, t, LossName);
+            int n = a.Rows, k = a.Columns;
+            double[] x = a.Data, o = y.Data, td = t.Data;
+            double total = 0;
+            for (int r = 0; r < n; r++)
+            {
+                double max = double.NegativeInfinity;
+                for (int c = 0; c < k; c++) max = Math.Max(max, x[r + c * n]);
+                double sum = 0;
+                for (int c = 0; c < k; c++) { double e = Math.Exp(x[r + c * n] - max); o[r + c * n] = e; sum += e; }
+                double inv = 1.0 / sum, logSum = Math.Log(sum);
+                for (int c = 0; c < k; c++)
+                {
+                    o[r + c * n] *= inv;
+                    double tv = td[r + c * n];
+                    if (tv != 0) total -= tv * (x[r + c * n] - max - logSum);
+                }
+            }
+            return total / n;
+        }
     }
 
     /// <summary>Identity + squared error. y = a;  L = (1/N) Σ ½ (y − t)².</summary>

@@ -22,29 +22,15 @@ namespace BackpropModule.Engine.Tensors
         public static void AddRowVector(Tensor x, Tensor b)
         {
             if (b.Rows != 1 || b.Columns != x.Columns) throw new ArgumentException($"Cannot add a {b.Shape} bias to {x.Shape}.");
-            double[] d = x.Data, bias = b.Data;
-            int rows = x.Rows;
-            for (int c = 0; c < x.Columns; c++)
-            {
-                double bc = bias[c];
-                int off = c * rows;
-                for (int r = 0; r < rows; r++) d[off + r] += bc;
-            }
+            VectorMath.AddColumnBias(x.Data, x.Rows, x.Columns, b.Data);
         }
 
         /// <summary>sums[0, c] = Σ over rows of x[r, c] (overwrites sums).</summary>
+        /// <remarks>NOTE: the rows are added in vector-wide partial sums, a fixed order that differs from left-to-right only by rounding.</remarks>
         public static void SumRows(Tensor x, Tensor sums)
         {
             if (sums.Rows != 1 || sums.Columns != x.Columns) throw new ArgumentException($"Cannot sum the rows of {x.Shape} into {sums.Shape}.");
-            double[] d = x.Data;
-            int rows = x.Rows;
-            for (int c = 0; c < x.Columns; c++)
-            {
-                double s = 0;
-                int off = c * rows;
-                for (int r = 0; r < rows; r++) s += d[off + r];
-                sums.Data[c] = s;
-            }
+            VectorMath.SumColumns(x.Data, x.Rows, x.Columns, sums.Data);
         }
     }
 }

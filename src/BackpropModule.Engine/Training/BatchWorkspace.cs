@@ -1,4 +1,6 @@
 using System;
+using BackpropModule.Engine.Kernels;
+using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
 
 namespace BackpropModule.Engine.Training
@@ -25,14 +27,41 @@ namespace BackpropModule.Engine.Training
     /// Data is read from row-major arrays (sample after sample), the layout of a loaded dataset:
     /// features is count × InputSize, targets is count × OutputSize (one-hot rows for classifiers).
     /// A workspace is bound to one network and is not thread-safe.
+    /// Buffers exist for the full batch size and for one other size (the short last batch of an
+    /// epoch), so an epoch of equal batches plus a short one allocates nothing once both exist.
     /// </remarks>
     public sealed class BatchWorkspace
     {
         private readonly Network net;
         private readonly int maxBatch;
-        private Tensor[] x, a, z, delta, dx;
-        private Tensor t;
-        private int currentBatch = -1;
+        private readonly Buffers full;
+        private Buffers other, current;
+
+        /// <summary>The tensors of one batch size n.</summary>
+        private sealed class Buffers
+        {
+            internal readonly int N;
+            /// <summary>The inputs transposed, InputSize × n: column r is sample r, copied as one block.</summary>
+            internal readonly Tensor XT;
+            internal readonly Tensor T;
+            internal readonly Tensor[] A, Z, Delta, Dx;
+
+            internal Buffers(Network net, int n)
+            {
+                N = n;
+                int layers = net.Layers.Count;
+                XT = new Tensor(net.InputSize, n);
+                T = new Tensor(n, net.OutputSize);
+                A = new Tensor[layers]; Z = new Tensor[layers]; Delta = new Tensor[layers]; Dx = new Tensor[layers];
+                for (int i = 0; i < layers; i++)
+                {
+                    A[i] = new Tensor(n, net.Layers[i].Outputs);
+                    Z[i] = new Tensor(n, net.Layers[i].Outputs);
+                    Delta[i] = new Tensor(n, net.Layers[i].Outputs);
+                    Dx[i] = i > 0 ? new Tensor(n, net.Layers[i].Inputs) : null;
+                }
+            }
+        }
 
         /// <summary>Creates buffers for batches of up to maxBatchSize samples.</summary>
         /// <exception cref="ArgumentOutOfRangeException">maxBatchSize is not positive.</exception>
@@ -45,6 +74,8 @@ namespace BackpropModule.Engine.Training
             var grads = new Tensor[ps.Count];
             for (int i = 0; i < ps.Count; i++) grads[i] = new Tensor(ps[i].Value.Rows, ps[i].Value.Columns);
             Gradients = grads;
+            full = new Buffers(net, maxBatch);
+            current = full;
         }
 
         /// <summary>The network this workspace serves.</summary>
@@ -56,54 +87,57 @@ namespace BackpropModule.Engine.Training
         /// <summary>Gradients of the last <see cref="TrainBatch"/>, aligned with the network's parameters (reused buffers).</summary>
         public Tensor[] Gradients { get; }
 
-        private void EnsureBatch(int n)
+        private Buffers EnsureBatch(int n)
         {
-            if (n == currentBatch) return;
             if (n <= 0 || n > maxBatch) throw new ArgumentOutOfRangeException(nameof(n), $"Batch size {n} is outside 1..{maxBatch}.");
-            // NOTE: buffers are sized per batch size; a short last batch reallocates once per epoch at most
-            // when it differs from the previous batch, and sizes are cached so steady state allocates nothing.
-            int layers = net.Layers.Count;
-            x = new Tensor[1]; x[0] = new Tensor(n, net.InputSize);
-            a = new Tensor[layers]; z = new Tensor[layers]; delta = new Tensor[layers]; dx = new Tensor[layers];
-            for (int i = 0; i < layers; i++)
-            {
-                a[i] = new Tensor(n, net.Layers[i].Outputs);
-                z[i] = new Tensor(n, net.Layers[i].Outputs);
-                delta[i] = new Tensor(n, net.Layers[i].Outputs);
-                dx[i] = i > 0 ? new Tensor(n, net.Layers[i].Inputs) : null;
-            }
-            t = new Tensor(n, net.OutputSize);
-            currentBatch = n;
+            // NOTE: a tensor's shape is fixed, so each batch size has its own buffers; besides the full size
+            // one other size is kept, which covers an epoch's short last batch. A third size replaces it.
+            if (n == maxBatch) current = full;
+            else if (other != null && other.N == n) current = other;
+            else current = other = new Buffers(net, n);
+            return current;
         }
 
-        private void Gather(double[] features, double[] targets, int[] order, int start, int n)
+        private static void Gather(Buffers buf, int inW, int outW, double[] features, double[] targets, int[] order, int start)
         {
-            int inW = net.InputSize, outW = net.OutputSize;
-            double[] xd = x[0].Data, td = t.Data;
+            int n = buf.N;
+            double[] xd = buf.XT.Data, td = buf.T.Data;
+            // A sample is a row of the data and a column of XT: one contiguous copy each.
+            RowGather.Copy(features, order, start, n, inW, xd);
             for (int r = 0; r < n; r++)
             {
                 int s = order == null ? start + r : order[start + r];
-                int fo = s * inW;
-                for (int c = 0; c < inW; c++) xd[r + c * n] = features[fo + c];
                 int to = s * outW;
                 for (int c = 0; c < outW; c++) td[r + c * n] = targets[to + c];
             }
         }
 
-        private BatchResult ForwardBatch(int n)
+        private BatchResult ForwardBatch(Buffers buf)
         {
             var layers = net.Layers;
-            Tensor input = x[0];
-            for (int i = 0; i < layers.Count; i++)
-            {
-                layers[i].Forward(input, a[i]);
-                if (i == layers.Count - 1) net.OutputLoss.Forward(a[i], z[i]); else net.HiddenActivation.Forward(a[i], z[i]);
-                input = z[i];
-            }
             int last = layers.Count - 1;
-            var result = new BatchResult { Count = n, Loss = net.OutputLoss.Loss(a[last], z[last], t) };
-            result.Correct = CountCorrect(z[last], t);
+            for (int i = 0; i <= last; i++)
+            {
+                if (i == 0)
+                {
+                    // a = x·W + b with x = XTᵀ: the GEMM reads the gathered samples transposed.
+                    TensorMath.MatMul(buf.XT, true, layers[0].W.Value, false, buf.A[0]);
+                    TensorMath.AddRowVector(buf.A[0], layers[0].B.Value);
+                }
+                else layers[i].Forward(buf.Z[i - 1], buf.A[i]);
+                if (i < last) net.HiddenActivation.Forward(buf.A[i], buf.Z[i]);
+            }
+            var result = new BatchResult { Count = buf.N, Loss = OutputAndLoss(buf.A[last], buf.Z[last], buf.T) };
+            result.Correct = CountCorrect(buf.Z[last], buf.T);
             return result;
+        }
+
+        /// <summary>y = g(a) and the loss; softmax does both in one pass (same bits as the two calls).</summary>
+        private double OutputAndLoss(Tensor a, Tensor y, Tensor t)
+        {
+            if (net.OutputLoss is SoftmaxCrossEntropy softmax) return softmax.ForwardWithLoss(a, y, t);
+            net.OutputLoss.Forward(a, y);
+            return net.OutputLoss.Loss(a, y, t);
         }
 
         private static int CountCorrect(Tensor y, Tensor t)
@@ -130,29 +164,32 @@ namespace BackpropModule.Engine.Training
         /// </summary>
         public BatchResult TrainBatch(double[] features, double[] targets, int[] order, int start, int n)
         {
-            EnsureBatch(n);
-            Gather(features, targets, order, start, n);
-            var result = ForwardBatch(n);
+            var buf = EnsureBatch(n);
+            Gather(buf, net.InputSize, net.OutputSize, features, targets, order, start);
+            var result = ForwardBatch(buf);
             var layers = net.Layers;
             int last = layers.Count - 1;
-            net.OutputLoss.Backward(z[last], t, delta[last]);
-            for (int i = last; i >= 0; i--)
+            net.OutputLoss.Backward(buf.Z[last], buf.T, buf.Delta[last]);
+            for (int i = last; i > 0; i--)
             {
-                layers[i].Backward(i == 0 ? x[0] : z[i - 1], delta[i], Gradients[2 * i], Gradients[2 * i + 1], i > 0 ? dx[i] : null);
-                if (i > 0) net.HiddenActivation.Backward(a[i - 1], z[i - 1], dx[i], delta[i - 1]);
+                layers[i].Backward(buf.Z[i - 1], buf.Delta[i], Gradients[2 * i], Gradients[2 * i + 1], buf.Dx[i]);
+                net.HiddenActivation.Backward(buf.A[i - 1], buf.Z[i - 1], buf.Dx[i], buf.Delta[i - 1]);
             }
+            // First layer: dW = xᵀ·delta = XT·delta (no transpose needed), db = Σ rows of delta; no dx.
+            TensorMath.MatMul(buf.XT, false, buf.Delta[0], false, Gradients[0]);
+            TensorMath.SumRows(buf.Delta[0], Gradients[1]);
             return result;
         }
 
         /// <summary>Forward only, for loss and accuracy on samples start..start+n.</summary>
         public BatchResult EvaluateBatch(double[] features, double[] targets, int start, int n)
         {
-            EnsureBatch(n);
-            Gather(features, targets, null, start, n);
-            return ForwardBatch(n);
+            var buf = EnsureBatch(n);
+            Gather(buf, net.InputSize, net.OutputSize, features, targets, null, start);
+            return ForwardBatch(buf);
         }
 
         /// <summary>The output of the last batch (n × outputs, reused buffer).</summary>
-        public Tensor LastOutput => z[net.Layers.Count - 1];
+        public Tensor LastOutput => current.Z[net.Layers.Count - 1];
     }
 }
