@@ -88,6 +88,9 @@ namespace BackpropModule.Engine.Training
                         if (cancellation.IsCancellationRequested) { summary.StopReason = TrainingStopReason.Cancelled; return summary; }
                         int start = b * bs, count = Math.Min(bs, n - start);
                         var r = ws.TrainBatch(train.Features, train.Targets, order, start, count);
+                        // A pass of its own rather than fused into the step: the verdict must be known before the
+                        // first weight or optimizer state is written (fusing would need a copy to roll back), and the
+                        // gradients were just written by the backward pass, so this vectorised scan reads them from cache.
                         if (double.IsNaN(r.Loss) || double.IsInfinity(r.Loss) || !DatasetChecks.AllFinite(ws.Gradients))
                             throw Diverged(epoch, b + 1, r.Loss, epochStart, best != null);
                         optimizer.Step(net, ws.Gradients);

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace BackpropModule.Engine.Training.Optimizers
@@ -38,16 +37,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         protected override string[] SlotNames => Slots;
 
         /// <inheritdoc/>
-        protected override void Update(double[] w, double[] g, double decay, double[][] state)
-        {
-            double lr = LearningRate, eps = Epsilon;
-            double[] h = state[0];
-            for (int i = 0; i < w.Length; i++)
-            {
-                double gi = g[i] + decay * w[i];
-                h[i] += gi * gi;
-                w[i] -= lr * gi / (Math.Sqrt(h[i]) + eps);
-            }
-        }
+        /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.AdaGrad"/>, bit-identical to the per-element formula.</remarks>
+        protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
+            Kernels.OptimizerMath.AdaGrad(w, g, decay, state[0], LearningRate, Epsilon);
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using BackpropModule.Engine.Tensors;
 
@@ -90,18 +89,15 @@ namespace BackpropModule.Engine.Training.Optimizers
         }
 
         /// <inheritdoc/>
+        /// <remarks>
+        /// The bias corrections are applied as multiplications by c1 = 1/(1 − β₁ᵗ) and c2 = 1/(1 − β₂ᵗ),
+        /// computed here from the running β powers, outside the elementwise loop (which is vectorised in
+        /// <see cref="Kernels.OptimizerMath.Adam"/>, bit-identical to the per-element formula).
+        /// </remarks>
         protected override void Update(double[] w, double[] g, double decay, double[][] state)
         {
-            double lr = LearningRate, b1 = Beta1, b2 = Beta2, eps = Epsilon;
             double c1 = 1.0 / (1 - beta1Power), c2 = 1.0 / (1 - beta2Power);
-            double[] m = state[0], v = state[1];
-            for (int i = 0; i < w.Length; i++)
-            {
-                double gi = g[i] + decay * w[i];
-                m[i] = b1 * m[i] + (1 - b1) * gi;
-                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-                w[i] -= lr * (m[i] * c1) / (Math.Sqrt(v[i] * c2) + eps);
-            }
+            Kernels.OptimizerMath.Adam(w, g, decay, state[0], state[1], LearningRate, Beta1, Beta2, Epsilon, c1, c2);
         }
     }
 }

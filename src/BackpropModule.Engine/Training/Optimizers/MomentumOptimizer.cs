@@ -36,15 +36,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         protected override string[] SlotNames => Slots;
 
         /// <inheritdoc/>
-        protected override void Update(double[] w, double[] g, double decay, double[][] state)
-        {
-            double lr = LearningRate, mu = Momentum;
-            double[] v = state[0];
-            for (int i = 0; i < w.Length; i++)
-            {
-                v[i] = mu * v[i] - lr * (g[i] + decay * w[i]);
-                w[i] += v[i];
-            }
-        }
+        /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.Momentum"/>, bit-identical to the per-element formula.</remarks>
+        protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
+            Kernels.OptimizerMath.Momentum(w, g, decay, state[0], LearningRate, Momentum);
     }
 }

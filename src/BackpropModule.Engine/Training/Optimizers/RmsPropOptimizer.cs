@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace BackpropModule.Engine.Training.Optimizers
@@ -50,16 +49,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         protected override string[] SlotNames => Slots;
 
         /// <inheritdoc/>
-        protected override void Update(double[] w, double[] g, double decay, double[][] state)
-        {
-            double lr = LearningRate, rho = Decay, eps = Epsilon;
-            double[] h = state[0];
-            for (int i = 0; i < w.Length; i++)
-            {
-                double gi = g[i] + decay * w[i];
-                h[i] = rho * h[i] + (1 - rho) * gi * gi;
-                w[i] -= lr * gi / (Math.Sqrt(h[i]) + eps);
-            }
-        }
+        /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.RmsProp"/>, bit-identical to the per-element formula.</remarks>
+        protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
+            Kernels.OptimizerMath.RmsProp(w, g, decay, state[0], LearningRate, Decay, Epsilon);
     }
 }

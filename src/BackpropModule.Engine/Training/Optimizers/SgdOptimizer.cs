@@ -24,10 +24,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         private static readonly string[] NoSlots = new string[0];
 
         /// <inheritdoc/>
-        protected override void Update(double[] w, double[] g, double decay, double[][] state)
-        {
-            double lr = LearningRate;
-            for (int i = 0; i < w.Length; i++) w[i] -= lr * (g[i] + decay * w[i]);
-        }
+        /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.Sgd"/>, bit-identical to the per-element formula.</remarks>
+        protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
+            Kernels.OptimizerMath.Sgd(w, g, decay, LearningRate);
     }
 }
