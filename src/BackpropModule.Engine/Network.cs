@@ -17,7 +17,7 @@ namespace BackpropModule.Engine
     /// owns the intermediate values, so passes never interfere. Every change to the parameters
     /// increments <see cref="Version"/>, which is how stale passes and gradients are detected.
     /// </summary>
-    public sealed class Network
+    public sealed partial class Network
     {
         private readonly AffineLayer[] layers;
         private readonly Parameter[] parameters;
@@ -264,57 +264,6 @@ namespace BackpropModule.Engine
             }
         }
 
-        /// <summary>Checks that x is a non-empty, finite batch of the right width.</summary>
-        /// <exception cref="BackpropException">It is not.</exception>
-        public void CheckInput(Tensor x)
-        {
-            if (x == null || x.Rows == 0 || x.Columns == 0)
-                throw new BackpropException(ErrorIds.InputEmpty, ErrorKind.InvalidData, x, "The input holds no samples.");
-            if (x.Columns != InputSize)
-                throw new BackpropException(ErrorIds.InputShapeMismatch, ErrorKind.InvalidData, x,
-                    $"The input has {x.Columns} features per sample (shape {x.Shape}); this network's first layer takes {InputSize}.");
-            var bad = x.FindNonFinite();
-            if (bad != null)
-                throw new BackpropException(ErrorIds.InputNotFinite, ErrorKind.InvalidData, x,
-                    $"The input is NaN or infinite at row {bad.Value.Row}, column {bad.Value.Column}.");
-        }
-
-        /// <summary>
-        /// Validates a target for a batch of n samples and returns it as an n × outputs tensor.
-        /// A softmax network with several outputs also takes an n × 1 column of class indices,
-        /// which becomes one-hot rows.
-        /// </summary>
-        /// <exception cref="BackpropException">Wrong shape, class index out of range, or not finite.</exception>
-        public Tensor PrepareTarget(Tensor t, int n)
-        {
-            if (t == null) throw new ArgumentNullException(nameof(t));
-            var bad = t.FindNonFinite();
-            if (bad != null)
-                throw new BackpropException(ErrorIds.TargetNotFinite, ErrorKind.InvalidData, t,
-                    $"The target is NaN or infinite at row {bad.Value.Row}, column {bad.Value.Column}.");
-            if (Output == OutputKind.Softmax && OutputSize > 1 && t.Columns == 1 && t.Rows == n)
-                return OneHot(t);
-            if (t.Rows != n || t.Columns != OutputSize)
-                throw new BackpropException(ErrorIds.TargetShapeMismatch, ErrorKind.InvalidData, t,
-                    $"The target is {t.Shape}; for {n} sample(s) this network needs {n}x{OutputSize}" +
-                    (Output == OutputKind.Softmax && OutputSize > 1 ? $" (one-hot rows) or {n}x1 (class indices 0..{OutputSize - 1})." : "."));
-            return t;
-        }
-
-        private Tensor OneHot(Tensor indices)
-        {
-            var hot = new Tensor(indices.Rows, OutputSize);
-            for (int r = 0; r < indices.Rows; r++)
-            {
-                double v = indices.Data[r];
-                if (v != Math.Floor(v) || v < 0 || v >= OutputSize)
-                    throw new BackpropException(ErrorIds.TargetClassOutOfRange, ErrorKind.InvalidData, indices,
-                        $"Target row {r} is class {v.ToString(CultureInfo.InvariantCulture)}; this network has classes 0..{OutputSize - 1}.");
-                hot.Data[r + (int)v * indices.Rows] = 1.0;
-            }
-            return hot;
-        }
-
         /// <summary>Copies of all parameter values, for restoring later.</summary>
         public Tensor[] SnapshotParameters() => parameters.Select(p => p.Value.Clone()).ToArray();
 
@@ -325,58 +274,5 @@ namespace BackpropModule.Engine
             for (int p = 0; p < parameters.Length; p++) snapshot[p].CopyTo(parameters[p].Value);
             Version++;
         }
-
-        /// <summary>One row per layer, for the console table.</summary>
-        public IReadOnlyList<LayerInfo> Describe()
-        {
-            var rows = new List<LayerInfo>();
-            for (int i = 0; i < layers.Length; i++)
-            {
-                var l = layers[i];
-                bool last = i == layers.Length - 1;
-                rows.Add(new LayerInfo(i + 1, "Affine+" + (last ? OutputLoss.Name : HiddenActivation.Name), l.Inputs, l.Outputs,
-                    l.W.Name + " " + l.W.Shape + ", " + l.B.Name + " " + l.B.Shape, l.W.Value.Count + l.B.Value.Count));
-            }
-            return rows;
-        }
-
-        /// <summary>Architecture, e.g. <c>784-100-10 ReLU → Softmax/CrossEntropy</c>.</summary>
-        public string Architecture =>
-            string.Join("-", LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture))) + " " + HiddenActivation.Name + " → " + OutputLoss.Name + "/" + OutputLoss.LossName;
-
-        /// <inheritdoc/>
-        public override string ToString()
-        {
-            var sb = new StringBuilder();
-            sb.AppendLine($"Network {Architecture}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, init {WeightInit}, seed {Seed}, version {Version}");
-            sb.AppendLine();
-            var rows = Describe();
-            string[] head = { "Layer", "Kind", "Inputs", "Outputs", "Parameters", "Count" };
-            var cells = new List<string[]> { head };
-            cells.AddRange(rows.Select(r => new[] { r.Layer.ToString(CultureInfo.InvariantCulture), r.Kind, r.Inputs.ToString(CultureInfo.InvariantCulture), r.Outputs.ToString(CultureInfo.InvariantCulture), r.Parameters, r.ParameterCount.ToString(CultureInfo.InvariantCulture) }));
-            var widths = Enumerable.Range(0, head.Length).Select(c => cells.Max(r => r[c].Length)).ToArray();
-            for (int i = 0; i < cells.Count; i++)
-            {
-                sb.AppendLine(string.Join("  ", cells[i].Select((v, c) => c == 1 || c == 4 ? v.PadRight(widths[c]) : v.PadLeft(widths[c]))).TrimEnd());
-                if (i == 0) sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-            }
-            return sb.ToString().TrimEnd();
-        }
-    }
-
-    /// <summary>One row of the network table.</summary>
-    public sealed class LayerInfo
-    {
-        internal LayerInfo(int layer, string kind, int inputs, int outputs, string parameters, int count)
-        {
-            Layer = layer; Kind = kind; Inputs = inputs; Outputs = outputs; Parameters = parameters; ParameterCount = count;
-        }
-
-        public int Layer { get; }
-        public string Kind { get; }
-        public int Inputs { get; }
-        public int Outputs { get; }
-        public string Parameters { get; }
-        public int ParameterCount { get; }
     }
 }

@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using BackpropModule.Engine.Tensors;
+
+// The console views of a network: the layer table and the one-line architecture.
+namespace BackpropModule.Engine
+{
+    public sealed partial class Network
+    {
+        /// <summary>One row per layer, for the console table.</summary>
+        public IReadOnlyList<LayerInfo> Describe()
+        {
+            var rows = new List<LayerInfo>();
+            for (int i = 0; i < layers.Length; i++)
+            {
+                var l = layers[i];
+                bool last = i == layers.Length - 1;
+                rows.Add(new LayerInfo(i + 1, "Affine+" + (last ? OutputLoss.Name : HiddenActivation.Name), l.Inputs, l.Outputs,
+                    l.W.Name + " " + l.W.Shape + ", " + l.B.Name + " " + l.B.Shape, l.W.Value.Count + l.B.Value.Count));
+            }
+            return rows;
+        }
+
+        /// <summary>Architecture, e.g. <c>784-100-10 ReLU → Softmax/CrossEntropy</c>.</summary>
+        public string Architecture =>
+            string.Join("-", LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture))) + " " + HiddenActivation.Name + " → " + OutputLoss.Name + "/" + OutputLoss.LossName;
+
+        /// <inheritdoc/>
+        public override string ToString()
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine($"Network {Architecture}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, init {WeightInit}, seed {Seed}, version {Version}");
+            sb.AppendLine();
+            var rows = Describe();
+            string[] head = { "Layer", "Kind", "Inputs", "Outputs", "Parameters", "Count" };
+            var cells = new List<string[]> { head };
+            cells.AddRange(rows.Select(r => new[] { r.Layer.ToString(CultureInfo.InvariantCulture), r.Kind, r.Inputs.ToString(CultureInfo.InvariantCulture), r.Outputs.ToString(CultureInfo.InvariantCulture), r.Parameters, r.ParameterCount.ToString(CultureInfo.InvariantCulture) }));
+            var widths = Enumerable.Range(0, head.Length).Select(c => cells.Max(r => r[c].Length)).ToArray();
+            for (int i = 0; i < cells.Count; i++)
+            {
+                sb.AppendLine(string.Join("  ", cells[i].Select((v, c) => c == 1 || c == 4 ? v.PadRight(widths[c]) : v.PadLeft(widths[c]))).TrimEnd());
+                if (i == 0) sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+            }
+            return sb.ToString().TrimEnd();
+        }
+    }
+
+    /// <summary>One row of the network table.</summary>
+    public sealed class LayerInfo
+    {
+        internal LayerInfo(int layer, string kind, int inputs, int outputs, string parameters, int count)
+        {
+            Layer = layer; Kind = kind; Inputs = inputs; Outputs = outputs; Parameters = parameters; ParameterCount = count;
+        }
+
+        public int Layer { get; }
+        public string Kind { get; }
+        public int Inputs { get; }
+        public int Outputs { get; }
+        public string Parameters { get; }
+        public int ParameterCount { get; }
+    }
+}
