@@ -2,7 +2,7 @@
 # (tests/BackpropModule.Tests/DataTests.cs, DataConversionTests.cs, FashionMnistTests.cs).
 BeforeDiscovery {
     $formats = @(@{ Gzip = $false; Kind = 'raw' }, @{ Gzip = $true; Kind = 'gzipped' })
-    $badSplits = @(@{ Split = @{ ValidationFraction = 1 } }, @{ Split = @{ ValidationFraction = 0.01 } }, @{ Split = @{ ValidationCount = 5 } })
+    $badSplits = @(@{ Split = @{ ValidationFraction = 1 } }, @{ Split = @{ ValidationFraction = 0.01 } }, @{ Split = @{ ValidationCount = 50 } })
     $fashion = '/usr/share/datasets/fashion-mnist'
     $hasFashion = [System.IO.File]::Exists([System.IO.Path]::Combine($fashion, 't10k-images-idx3-ubyte.gz'))
 }

@@ -50,18 +50,18 @@ Describe 'Forward, backward, update' {
 
         It 'refuses a stale pass' {
             $pass | Invoke-Backward | Update-Network
-            { $pass | Invoke-Backward } | Should -Throw -ErrorId 'ForwardPassStale'
+            { $pass | Invoke-Backward } | Should -Throw -ErrorId 'ForwardPassStale,*'
         }
 
         It 'refuses stale gradients unless forced' {
             $grad = $pass | Invoke-Backward
             $grad | Update-Network
-            { $grad | Update-Network } | Should -Throw -ErrorId 'GradientStale'
+            { $grad | Update-Network } | Should -Throw -ErrorId 'GradientStale,*'
             { $grad | Update-Network -Force } | Should -Not -Throw
         }
 
         It 'refuses backward without a target' {
-            { $net | Invoke-Forward -InputObject 1, 2, 3 | Invoke-Backward } | Should -Throw -ErrorId 'TargetMissing'
+            { $net | Invoke-Forward -InputObject 1, 2, 3 | Invoke-Backward } | Should -Throw -ErrorId 'TargetMissing,*'
         }
 
         It 'changes nothing with -WhatIf' {
@@ -78,10 +78,10 @@ Describe 'Forward, backward, update' {
             $before = Get-Bits $net
             $x = & $MakeInput
             if ($null -ne $Target) {
-                { $net | Invoke-Forward -InputObject $x -Target $Target } | Should -Throw -ErrorId $ErrorId
+                { $net | Invoke-Forward -InputObject $x -Target $Target } | Should -Throw -ErrorId "$ErrorId,*"
             }
             else {
-                { $net | Invoke-Forward -InputObject $x } | Should -Throw -ErrorId $ErrorId
+                { $net | Invoke-Forward -InputObject $x } | Should -Throw -ErrorId "$ErrorId,*"
             }
             Get-Bits $net | Should -BeExactly $before
         }
@@ -89,7 +89,7 @@ Describe 'Forward, backward, update' {
 
     Context 'Given layer sizes <Sizes>' -ForEach $badSizes {
         It 'stops with <ErrorId>' {
-            { New-Network -LayerSizes $Sizes } | Should -Throw -ErrorId $ErrorId
+            { New-Network -LayerSizes $Sizes } | Should -Throw -ErrorId "$ErrorId,*"
         }
     }
 
