@@ -30,6 +30,9 @@ namespace BackpropModule.Commands
         protected override void BeginProcessing() => fullPath = ResolveOutputPath();
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             string type = Precision == OnnxPrecision.Double ? "float64" : "float32";

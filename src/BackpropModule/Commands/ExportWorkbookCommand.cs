@@ -108,6 +108,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
+            ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject));
             if (history.Count > 0)
             {
                 string name = WorksheetName ?? "TrainingHistory";

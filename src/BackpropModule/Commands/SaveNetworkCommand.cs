@@ -29,6 +29,9 @@ namespace BackpropModule.Commands
         protected override void BeginProcessing() => fullPath = ResolveOutputPath();
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var checkpoint = NoCheckpoint ? null : Network.Checkpoint;

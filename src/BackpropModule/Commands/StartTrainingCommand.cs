@@ -86,6 +86,9 @@ namespace BackpropModule.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var options = new TrainingOptions

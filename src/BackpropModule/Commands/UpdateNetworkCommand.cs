@@ -39,6 +39,9 @@ namespace BackpropModule.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network ?? (object)Gradient, MyInvocation.BoundParameters.ContainsKey("Gradient") ? "Gradient" : "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             Network net = Network ?? Gradient.Network;
