@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Every exported cmdlet has complete help: synopsis, description, every parameter documented and at
-# least one example. Run with: Invoke-Pester ./tests/Help.Tests.ps1 (build first). The hosted xunit
-# suite runs the same checks (tests/BackpropModule.Tests/GradientHelpTests.cs).
+# least one example; the syntax Get-Help shows is the one Get-Command knows (regenerate it with
+# tools/Update-HelpSyntax.ps1). That every example runs: tests/HelpExamples.Tests.ps1.
 
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/../out/BackpropModule/BackpropModule.psd1" -Force
@@ -31,6 +31,17 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
         $documented = $help.parameters.parameter | Where-Object { $_.name -eq $parameterName }
         $documented | Should -Not -BeNullOrEmpty
         ($documented.description.Text -join '') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'shows one syntax per parameter set, with the sets'' parameters and required flags' {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $expected = @((Get-Command $Name).ParameterSets | ForEach-Object {
+                (@($_.Parameters | Where-Object Name -notin $common | ForEach-Object { "$($_.Name):$($_.IsMandatory)" }) | Sort-Object) -join ','
+            } | Sort-Object)
+        $shown = @($help.syntax.syntaxItem | ForEach-Object {
+                (@($_.parameter | ForEach-Object { "$($_.name):$($_.required -eq 'true')" }) | Sort-Object) -join ','
+            } | Sort-Object)
+        $shown | Should -Be $expected
     }
 
     It 'has at least one example' {
