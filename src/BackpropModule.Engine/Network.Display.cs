@@ -32,7 +32,9 @@ namespace BackpropModule.Engine
         public override string ToString()
         {
             var sb = new StringBuilder();
-            sb.AppendLine($"Network {Architecture}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, init {WeightInit}, seed {Seed}, version {Version}");
+            // Two lines, so that a deep architecture still fits 80 columns.
+            sb.AppendLine($"Network      {Architecture}");
+            sb.AppendLine($"Parameters   {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}, init {WeightInit}, seed {Seed}, version {Version}");
             sb.AppendLine();
             var rows = Describe();
             string[] head = { "Layer", "Kind", "Inputs", "Outputs", "Parameters", "Count" };

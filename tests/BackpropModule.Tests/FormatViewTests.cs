@@ -33,7 +33,8 @@ namespace BackpropModule.Tests
         public void NetworkViewShowsArchitectureAndLayerTable()
         {
             string text = Render("$net");
-            Assert.Contains("Network 784-50-10 Sigmoid → Softmax/CrossEntropy, 39,760 parameters, init Xavier, seed 1", text);
+            Assert.Contains("Network      784-50-10 Sigmoid → Softmax/CrossEntropy", text);
+            Assert.Contains("Parameters   39,760, init Xavier, seed 1", text);
             Assert.Matches(@"Layer\s+Kind\s+Inputs\s+Outputs\s+Parameters\s+Count", text);
             Assert.Contains("W1 784x50, b1 1x50", text);
             Assert.Contains("Affine+Softmax", text);
