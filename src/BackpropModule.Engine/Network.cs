@@ -48,6 +48,7 @@ namespace BackpropModule.Engine
             HiddenActivation = Activations.Create(activation);
             OutputLoss = OutputLosses.Create(output);
             layers = BuildLayers(weights, out parameters);
+            TrackParameterChanges();
         }
 
         /// <summary>Creates a network around existing parameter values (W1, b1, W2, b2, … in order), for loading.</summary>
@@ -74,7 +75,16 @@ namespace BackpropModule.Engine
             WeightScale = 0.01;
             HiddenActivation = Activations.Create(activation);
             OutputLoss = OutputLosses.Create(output);
-            layers = BuildLayers(parameterValues, out parameters);
+            // Copies: the caller keeps its tensors, and nobody holds a writable alias of the new
+            // parameters that would bypass the version count.
+            layers = BuildLayers(parameterValues.Select(v => v.Clone()).ToArray(), out parameters);
+            TrackParameterChanges();
+        }
+
+        // Every write through a parameter's public surface (indexer, CopyTo) counts as an update.
+        private void TrackParameterChanges()
+        {
+            foreach (var p in parameters) p.Value.TrackChanges(MarkUpdated);
         }
 
         private static AffineLayer[] BuildLayers(IReadOnlyList<Tensor> values, out Parameter[] parameters)
@@ -271,7 +281,11 @@ namespace BackpropModule.Engine
         public void RestoreParameters(IReadOnlyList<Tensor> snapshot)
         {
             if (snapshot == null || snapshot.Count != parameters.Length) throw new ArgumentException("The snapshot does not match this network.", nameof(snapshot));
-            for (int p = 0; p < parameters.Length; p++) snapshot[p].CopyTo(parameters[p].Value);
+            for (int p = 0; p < parameters.Length; p++)
+                if (snapshot[p].Rows != parameters[p].Value.Rows || snapshot[p].Columns != parameters[p].Value.Columns)
+                    throw new ArgumentException($"Snapshot {p} is {snapshot[p].Shape}; {parameters[p].Name} is {parameters[p].Shape}.", nameof(snapshot));
+            // Raw copies, then one version step for the whole restore.
+            for (int p = 0; p < parameters.Length; p++) Array.Copy(snapshot[p].Data, parameters[p].Value.Data, snapshot[p].Count);
             Version++;
         }
     }
