@@ -25,12 +25,18 @@ namespace BackpropModule.Engine
         /// <summary>Creates a network with freshly drawn weights.</summary>
         /// <exception cref="BackpropException">Fewer than two sizes, a size ≤ 0, or a bad weight scale.</exception>
         public Network(IReadOnlyList<int> layerSizes, ActivationKind activation, OutputKind output,
-            WeightInitKind weightInit = WeightInitKind.Default, double weightScale = 0.01, long? seed = null)
+            WeightInitKind weightInit = WeightInitKind.Default, double weightScale = 0.01, long? seed = null,
+            BiasInitKind biasInit = BiasInitKind.Zero, double biasScale = 0.01)
         {
             ValidateSizes(layerSizes);
             if (!(weightScale > 0) || double.IsInfinity(weightScale))
                 throw new BackpropException(ErrorIds.WeightScaleInvalid, ErrorKind.InvalidArgument, weightScale,
                     $"The weight scale must be a positive finite number; got {weightScale.ToString(CultureInfo.InvariantCulture)}.");
+            if (!(biasScale > 0) || double.IsInfinity(biasScale))
+                throw new BackpropException(ErrorIds.BiasScaleInvalid, ErrorKind.InvalidArgument, biasScale,
+                    $"The bias scale must be a positive finite number; got {biasScale.ToString(CultureInfo.InvariantCulture)}.");
+            BiasInit = biasInit;
+            BiasScale = biasScale;
             Seed = seed ?? SeededRandom.NewSeed();
             WeightInit = Init.Resolve(weightInit, activation);
             WeightScale = weightScale;
@@ -40,7 +46,8 @@ namespace BackpropModule.Engine
             {
                 double std = Init.StandardDeviation(WeightInit, layerSizes[i], weightScale);
                 weights.Add(Init.Draw(rng, layerSizes[i], layerSizes[i + 1], std));
-                weights.Add(new Tensor(1, layerSizes[i + 1]));
+                // Zero biases draw nothing, so the weights of a seed do not depend on the bias option.
+                weights.Add(biasInit == BiasInitKind.Normal ? Init.Draw(rng, 1, layerSizes[i + 1], biasScale) : new Tensor(1, layerSizes[i + 1]));
             }
             LayerSizes = layerSizes.ToArray();
             Activation = activation;
@@ -129,6 +136,12 @@ namespace BackpropModule.Engine
 
         /// <summary>The scale of <see cref="WeightInitKind.Normal"/> initialisation.</summary>
         public double WeightScale { get; }
+
+        /// <summary>How the biases were initialised (Zero unless -BiasInit Normal).</summary>
+        public BiasInitKind BiasInit { get; }
+
+        /// <summary>The standard deviation of <see cref="BiasInitKind.Normal"/> biases.</summary>
+        public double BiasScale { get; } = 0.01;
 
         /// <summary>The seed the weights were drawn with.</summary>
         public long Seed { get; }

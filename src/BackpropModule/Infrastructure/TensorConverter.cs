@@ -25,6 +25,10 @@ namespace BackpropModule.Infrastructure
         /// <exception cref="BackpropException">TargetNotConvertible.</exception>
         public static Tensor ToTarget(object value, int batchSize) => Convert(value, ErrorIds.TargetNotConvertible, "target", batchSize);
 
+        /// <summary>Converts a matrix-like value (no batch rules), reporting failures with <paramref name="errorId"/>.</summary>
+        /// <exception cref="BackpropException">With errorId.</exception>
+        public static Tensor ToMatrix(object value, string errorId, string what) => Convert(value, errorId, what, -1);
+
         private static Tensor Convert(object value, string errorId, string what, int batchSize)
         {
             object v = Unwrap(value);
