@@ -128,7 +128,7 @@ namespace BackpropModule.Engine.Checking
                 Tolerance = Options.Tolerance,
                 Epsilon = Options.Epsilon,
             };
-            var tally = new ErrorTally();
+            var tally = new ErrorTally(Options.IncludeGradients ? GradientCheckResult.NaNGrid(value.Rows, value.Columns) : null);
             double[] w = value.Data, a = analytic.Data;
             bool[] plusSigns = detectKinks ? new bool[HiddenUnits()] : null;
             bool[] minusSigns = detectKinks ? new bool[plusSigns.Length] : null;
@@ -155,6 +155,7 @@ namespace BackpropModule.Engine.Checking
                 if (progress != null) { tally.WriteTo(result); progress(result, k + 1, elements.Length); }
             }
             tally.WriteTo(result);
+            if (tally.Numerical != null) result.SetGradients(tally.Numerical, analytic);
             return result;
         }
 

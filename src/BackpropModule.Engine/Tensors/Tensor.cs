@@ -18,6 +18,10 @@ namespace BackpropModule.Engine.Tensors
     {
         private readonly DenseMatrix matrix;
 
+        // Set when this tensor is a network parameter's value: every public write calls it, so the
+        // network's Version moves and older passes and gradients are seen as stale.
+        private Action changed;
+
         /// <summary>A zero-filled tensor.</summary>
         /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
         public Tensor(int rows, int columns)
@@ -47,8 +51,18 @@ namespace BackpropModule.Engine.Tensors
         /// <summary>Number of elements.</summary>
         public int Count => Rows * Columns;
 
-        /// <summary>The underlying MathNet matrix (shared, not a copy), for power users.</summary>
-        public Matrix<double> Matrix => matrix;
+        /// <summary>
+        /// The underlying MathNet matrix, for power users: shared, except for a network parameter's
+        /// value, where it is a copy (a write through it could not be counted as a change; change
+        /// parameters with the indexer or Set-NetworkParameter).
+        /// </summary>
+        public Matrix<double> Matrix => changed == null ? (Matrix<double>)matrix : matrix.Clone();
+
+        /// <summary>True when this tensor is a network parameter's value: writes to it bump the network's Version.</summary>
+        public bool IsParameter => changed != null;
+
+        /// <summary>Makes every public write to this tensor call <paramref name="onChange"/> (the owning network's version bump).</summary>
+        internal void TrackChanges(Action onChange) => changed = onChange;
 
         /// <summary>The column-major storage: element (r, c) is at <c>r + c·Rows</c>.</summary>
         internal double[] Data => matrix.Values;
@@ -58,7 +72,12 @@ namespace BackpropModule.Engine.Tensors
         public double this[int row, int column]
         {
             get { CheckIndex(row, column); return matrix.Values[row + column * Rows]; }
-            set { CheckIndex(row, column); matrix.Values[row + column * Rows] = value; }
+            set
+            {
+                CheckIndex(row, column);
+                matrix.Values[row + column * Rows] = value;
+                changed?.Invoke();
+            }
         }
 
         private void CheckIndex(int row, int column)
@@ -178,6 +197,7 @@ namespace BackpropModule.Engine.Tensors
             if (destination.Rows != Rows || destination.Columns != Columns)
                 throw new ArgumentException($"Cannot copy a {Shape} tensor into a {destination.Shape} one.", nameof(destination));
             Array.Copy(Data, destination.Data, Count);
+            destination.changed?.Invoke();
         }
 
         /// <summary>True when both tensors have the same shape and identical bits in every element.</summary>

@@ -81,6 +81,10 @@ namespace BackpropModule.Commands
                     for (int i = 0; i < g.Names.Count; i++) Add(Prefix + g.Names[i], g.GetByIndex(i));
                     for (int i = 0; i < g.Deltas.Count; i++) Add(Prefix + "L" + (i + 1).ToString(CultureInfo.InvariantCulture) + ".Delta", g.Deltas[i]);
                     break;
+                case Engine.Checking.GradientCheckResult r when r.NumericalGradient != null:
+                    // Test-Gradient -IncludeGradients: numerical | analytic | difference on one sheet.
+                    Add(Prefix + r.Gradient + ".Check", r.SideBySide());
+                    break;
                 case Tensor t:
                     Add(WorksheetName ?? "Tensor", t);
                     break;

@@ -78,6 +78,11 @@ namespace BackpropModule.Commands
         [Parameter]
         public SwitchParameter Assert { get; set; }
 
+        /// <summary>Also return, per parameter, the full numerical gradient, the analytic one and their difference (NumericalGradient, AnalyticGradient, Difference).</summary>
+        [Parameter]
+        [Alias("Detailed")]
+        public SwitchParameter IncludeGradients { get; set; }
+
         /// <summary>Write one summary object instead of one result per parameter.</summary>
         [Parameter]
         public SwitchParameter Summary { get; set; }
@@ -128,6 +133,7 @@ namespace BackpropModule.Commands
                 Sample = MyInvocation.BoundParameters.ContainsKey(nameof(Sample)) ? Sample : (int?)null,
                 Seed = Seed,
                 Parameters = ParameterName,
+                IncludeGradients = IncludeGradients,
             };
             var checker = Engine(() => new GradientChecker(net, x, t, options));
             Gradients g = ParameterSetName == GradientSet ? Gradient : Engine(() => checker.ComputeAnalytic());

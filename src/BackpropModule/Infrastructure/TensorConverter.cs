@@ -39,6 +39,9 @@ namespace BackpropModule.Infrastructure
             Tensor x = ToInput(input);
             return (x, target == null ? null : ToTarget(target, x.Rows));
         }
+        /// <summary>Converts a matrix-like value (no batch rules), reporting failures with <paramref name="errorId"/>.</summary>
+        /// <exception cref="BackpropException">With errorId.</exception>
+        public static Tensor ToMatrix(object value, string errorId, string what) => Convert(value, errorId, what, -1);
 
         private static Tensor Convert(object value, string errorId, string what, int batchSize)
         {
