@@ -87,7 +87,7 @@ namespace BackpropModule.Engine.Training
                     {
                         if (cancellation.IsCancellationRequested) { summary.StopReason = TrainingStopReason.Cancelled; return summary; }
                         int start = b * bs, count = Math.Min(bs, n - start);
-                        var r = ws.TrainBatch(train.Features, train.Targets, order, start, count);
+                        var r = ws.TrainBatch(train, order, start, count);
                         // A pass of its own rather than fused into the step: the verdict must be known before the
                         // first weight or optimizer state is written (fusing would need a copy to roll back), and the
                         // gradients were just written by the backward pass, so this vectorised scan reads them from cache.
@@ -201,7 +201,7 @@ namespace BackpropModule.Engine.Training
             for (int start = 0; start < data.Count; start += ws.MaxBatchSize)
             {
                 int count = Math.Min(ws.MaxBatchSize, data.Count - start);
-                var r = ws.EvaluateBatch(data.Features, data.Targets, start, count);
+                var r = ws.EvaluateBatch(data, start, count);
                 lossSum += r.Loss * count;
                 correct += r.Correct;
             }
