@@ -49,6 +49,7 @@ namespace BackpropModule.Engine.Data
             // Refuses directories, devices and FIFOs by type before opening (a FIFO would block, /dev/zero never end).
             FileStream file = FileChecks.OpenRead(path, ErrorIds.IdxFileNotFound, ErrorIds.IdxReadFailed, "IDX " + what);
             Stream s = file;
+            bool opened = false;
             try
             {
                 long length = file.Length;
@@ -87,7 +88,7 @@ namespace BackpropModule.Engine.Data
                     throw new BackpropException(ErrorIds.IdxDimensionInvalid, ErrorKind.InvalidData, path, $"The IDX {what} file '{path}' declares {item} values per item; at most {1 << 24} are supported.");
                 var result = new IdxFile(path, s, gz, dims, length);
                 if (!gz) result.CheckRawLength(what);
-                s = null;
+                opened = true;
                 return result;
             }
             catch (InvalidDataException e)
@@ -100,8 +101,8 @@ namespace BackpropModule.Engine.Data
             }
             finally
             {
-                s?.Dispose();
-                if (s != file) file.Dispose();
+                // The gzip reader owns the file; a raw file is the stream itself.
+                if (!opened) { s.Dispose(); file.Dispose(); }
             }
         }
 

@@ -15,8 +15,8 @@ namespace BackpropModule.Engine.IO
     /// </summary>
     public static class AtomicFile
     {
-        /// <summary>Test hook: wraps the temporary file's stream (lets tests simulate a full disk).</summary>
-        internal static Func<Stream, Stream> WrapStream;
+        /// <summary>Test hook: wraps the temporary file's stream, given the target path (lets tests simulate a full disk).</summary>
+        internal static Func<string, Stream, Stream> WrapStream;
 
         /// <summary>
         /// Writes <paramref name="path"/> through <paramref name="write"/>, which receives the temporary
@@ -27,7 +27,7 @@ namespace BackpropModule.Engine.IO
         public static void Write(string path, Action<string> write, bool startFromExisting = false, bool force = false)
         {
             if (write == null) throw new ArgumentNullException(nameof(write));
-            Run(path, startFromExisting, force, (temp, stream) => { stream.Dispose(); write(temp); });
+            Run(path, startFromExisting, force, (target, stream) => { string temp = stream.Name; stream.Dispose(); write(temp); });
         }
 
         /// <summary>
@@ -40,9 +40,9 @@ namespace BackpropModule.Engine.IO
         public static void WriteStream(string path, Action<Stream> write, bool startFromExisting = false, bool force = false)
         {
             if (write == null) throw new ArgumentNullException(nameof(write));
-            Run(path, startFromExisting, force, (temp, stream) =>
+            Run(path, startFromExisting, force, (target, stream) =>
             {
-                var s = WrapStream != null ? WrapStream(stream) : stream;
+                var s = WrapStream?.Invoke(target, stream) ?? stream;
                 write(s);
                 s.Flush();
                 s.Dispose();
@@ -70,7 +70,7 @@ namespace BackpropModule.Engine.IO
                     using (var old = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16)) old.CopyTo(stream);
                     stream.Position = 0;
                 }
-                body(temp, stream);
+                body(target, stream);
                 stream.Dispose();
                 int? finalBits = keepBits ?? newBits;
                 if (finalBits.HasValue) FileProbe.SetPermissionBits(temp, finalBits.Value);
