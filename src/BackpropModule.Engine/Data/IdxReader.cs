@@ -58,6 +58,9 @@ namespace BackpropModule.Engine.Data
         /// <exception cref="BackpropException">IdxFileNotFound: the folder or a file is missing.</exception>
         public static (string ImagePath, string LabelPath) FindFiles(string folder, string name)
         {
+            if (File.Exists(folder))
+                throw new BackpropException(ErrorIds.IdxFileNotFound, ErrorKind.ObjectNotFound, folder,
+                    $"'{folder}' is a file, not a folder; give the folder holding the IDX files as -Path, or the files as -ImagePath and -LabelPath.");
             if (!Directory.Exists(folder))
                 throw new BackpropException(ErrorIds.IdxFileNotFound, ErrorKind.ObjectNotFound, folder, $"The folder '{folder}' does not exist.");
             return (Find(folder, name, "images", 3), Find(folder, name, "labels", 1));
@@ -93,8 +96,8 @@ namespace BackpropModule.Engine.Data
             if (options.First < 0) throw new ArgumentOutOfRangeException(nameof(options), "First must not be negative.");
             if (options.ClassNames != null && options.ClassNames.Length != options.ClassCount)
                 throw new ArgumentOutOfRangeException(nameof(options), $"{options.ClassNames.Length} class names were given for {options.ClassCount} classes.");
-            imagePath = Path.GetFullPath(imagePath);
-            labelPath = Path.GetFullPath(labelPath);
+            imagePath = IO.FileChecks.FullPath(imagePath);
+            labelPath = IO.FileChecks.FullPath(labelPath);
             using (var images = IdxFile.Open(imagePath, 3, "image"))
             using (var labels = IdxFile.Open(labelPath, 1, "label"))
             {

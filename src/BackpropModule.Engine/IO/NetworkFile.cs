@@ -32,33 +32,22 @@ namespace BackpropModule.Engine.IO
         /// <summary>The format version this build writes and reads.</summary>
         public const int FormatVersion = 1;
 
-        /// <summary>Largest file <see cref="Load"/> reads (1 GiB).</summary>
-        public const long MaxFileBytes = 1L << 30;
+        /// <summary>Largest file <see cref="Load"/> reads (512 MiB; loading allocates about 7 bytes per byte of file).</summary>
+        public const long MaxFileBytes = 1L << 29;
 
         private const int MaxLayers = 1024;
 
-        /// <summary>Writes the network (and its checkpoint when asked and present) atomically.</summary>
-        /// <exception cref="BackpropException">OutputFileWriteFailed; the previous file, if any, is unchanged.</exception>
-        public static void Save(Network network, string path, bool includeCheckpoint = true)
+        /// <summary>Writes the network (and its checkpoint when asked and present) atomically (see <see cref="AtomicFile"/>); <paramref name="force"/> allows replacing a read-only file.</summary>
+        /// <exception cref="BackpropException">PathInvalid, PathNotFile, OutputFileReadOnly or OutputFileWriteFailed; the previous file, if any, is unchanged.</exception>
+        public static void Save(Network network, string path, bool includeCheckpoint = true, bool force = false)
         {
-            string text = Serialize(network, includeCheckpoint);
-            AtomicFile.Write(path, temp => File.WriteAllText(temp, text, new UTF8Encoding(false)));
+            byte[] bytes = new UTF8Encoding(false).GetBytes(Serialize(network, includeCheckpoint));
+            AtomicFile.WriteStream(path, s => s.Write(bytes, 0, bytes.Length), force: force);
         }
 
         /// <summary>Reads a network file; the result's <see cref="Network.Checkpoint"/> is restored when the file has one.</summary>
-        /// <exception cref="BackpropException">NetworkFileNotFound, NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch, with the path as target.</exception>
-        public static Network Load(string path)
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new BackpropException(ErrorIds.NetworkFileNotFound, ErrorKind.ObjectNotFound, path, $"The network file '{path}' does not exist.");
-            if (info.Length > MaxFileBytes)
-                throw JsonFields.Invalid(path, $"the file is {info.Length} bytes; network files are at most {MaxFileBytes} bytes.");
-            string text;
-            try { text = File.ReadAllText(path, new UTF8Encoding(false, true)); }
-            catch (DecoderFallbackException) { throw JsonFields.Invalid(path, "the file is not UTF-8 text."); }
-            catch (IOException e) { throw new BackpropException(ErrorIds.NetworkFileInvalid, ErrorKind.ReadError, path, $"Could not read '{path}': {e.Message}", e); }
-            return Deserialize(text, path);
-        }
+        /// <exception cref="BackpropException">NetworkFileNotFound, PathNotFile, PathInvalid, NetworkFileReadFailed, NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch, with the path as target.</exception>
+        public static Network Load(string path) => Deserialize(NetworkFileText.Read(path), path);
 
         /// <summary>The file's text for a network.</summary>
         public static string Serialize(Network network, bool includeCheckpoint = true)
@@ -151,7 +140,7 @@ namespace BackpropModule.Engine.IO
             var payload = envelope.Get("payload", JsonKind.Object);
             // Line endings are normalised before hashing, so a file that went through a CRLF conversion
             // (git autocrlf, a Windows editor) still verifies; any other change does not.
-            string actual = Sha256Hex(text.Substring(payload.Start, payload.End - payload.Start).Replace("\r\n", "\n"));
+            string actual = NetworkFileText.PayloadSha256(text, payload.Start, payload.End);
             if (!string.Equals(envelope.String("sha256"), actual, StringComparison.OrdinalIgnoreCase))
                 throw new BackpropException(ErrorIds.NetworkFileChecksumMismatch, ErrorKind.InvalidData, target,
                     $"The network file's payload does not match its SHA-256 checksum (stored {envelope.String("sha256")}, computed {actual}); it was changed or damaged after it was written.");

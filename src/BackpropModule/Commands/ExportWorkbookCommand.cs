@@ -130,7 +130,7 @@ namespace BackpropModule.Commands
                 progress.StatusDescription = "Wrote sheet " + sheets[i].Name;
                 progress.PercentComplete = (int)(100L * (i + 1) / sheets.Count);
                 WriteProgress(progress);
-            }));
+            }, Force));
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
             if (replaced.Count > 0)

@@ -38,7 +38,7 @@ namespace BackpropModule.Commands
             string what = "network " + Network.Architecture + (checkpoint == null ? "" :
                 " with its training checkpoint (epoch " + checkpoint.EpochsCompleted.ToString(CultureInfo.InvariantCulture) + ")");
             if (!ShouldWrite(fullPath, what)) return;
-            Engine(() => NetworkFile.Save(Network, fullPath, !NoCheckpoint));
+            Engine(() => NetworkFile.Save(Network, fullPath, !NoCheckpoint, force: Force));
             WriteVerbose("Saved " + what + " to " + fullPath + ".");
             if (PassThru) WriteObject(new SavedFile(fullPath, NetworkFile.FormatName + " v" + NetworkFile.FormatVersion.ToString(CultureInfo.InvariantCulture), what));
         }
