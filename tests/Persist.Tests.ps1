@@ -64,7 +64,7 @@ Describe 'Save-Network and Import-Network' {
         }
         It 'refuses another format version with NetworkFileVersionUnsupported' {
             New-Network 2, 3, 2 -Seed 1 | Save-Network -Path $path
-            [System.IO.File]::WriteAllText($path, [System.IO.File]::ReadAllText($path).Replace('"formatVersion": 1', '"formatVersion": 9'))
+            [System.IO.File]::WriteAllText($path, [System.IO.File]::ReadAllText($path).Replace('"formatVersion": 2', '"formatVersion": 9'))
             { Import-Network -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkFileVersionUnsupported,*'
         }
     }

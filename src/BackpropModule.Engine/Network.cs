@@ -251,13 +251,25 @@ namespace BackpropModule.Engine
         }
 
         /// <summary>Plain gradient descent, W ← W − η·dW for every parameter, then <see cref="Version"/> increments.</summary>
-        /// <exception cref="BackpropException">Bad learning rate, gradients of another network, or a non-finite gradient; the network is unchanged.</exception>
+        /// <exception cref="BackpropException">Bad learning rate, gradients of another network, a non-finite gradient, or
+        /// UpdateNotFinite (the step would make a parameter NaN or infinite); the network is unchanged.</exception>
         public void ApplyGradientDescent(Gradients gradients, double learningRate)
         {
             CheckGradients(gradients);
             if (!(learningRate > 0) || double.IsInfinity(learningRate))
                 throw new BackpropException(ErrorIds.LearningRateInvalid, ErrorKind.InvalidArgument, learningRate,
                     $"The learning rate must be a positive finite number; got {learningRate.ToString(CultureInfo.InvariantCulture)}.");
+            // Checked before anything is written, so a refused step changes nothing (η·dW or w − η·dW can overflow).
+            for (int p = 0; p < parameters.Length; p++)
+            {
+                double[] w = parameters[p].Value.Data, g = gradients.ByParameter[p].Data;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    double next = w[i] - learningRate * g[i];
+                    if (double.IsNaN(next) || double.IsInfinity(next))
+                        throw Training.NetworkUpdate.NotFinite(parameters[p].Name, i % parameters[p].Value.Rows, i / parameters[p].Value.Rows, "gradient-descent step", learningRate);
+                }
+            }
             for (int p = 0; p < parameters.Length; p++)
             {
                 double[] w = parameters[p].Value.Data, g = gradients.ByParameter[p].Data;

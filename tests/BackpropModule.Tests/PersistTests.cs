@@ -95,7 +95,7 @@ namespace BackpropModule.Tests
             string text = System.IO.File.ReadAllText(File("good.json"));
             System.IO.File.WriteAllText(File("tampered.json"), text.Replace("\"seed\": 1", "\"seed\": 2"));
             System.IO.File.WriteAllText(File("truncated.json"), text.Substring(0, text.Length / 2));
-            System.IO.File.WriteAllText(File("future.json"), text.Replace("\"formatVersion\": 1", "\"formatVersion\": 9"));
+            System.IO.File.WriteAllText(File("future.json"), text.Replace("\"formatVersion\": 2", "\"formatVersion\": 9"));
 
             AssertError(ps.Run("Import-Network -Path $args[0]", File("tampered.json")), "NetworkFileChecksumMismatch", ErrorCategory.InvalidData, File("tampered.json"));
             AssertError(ps.Run("Import-Network -Path $args[0]", File("truncated.json")), "NetworkFileInvalid", ErrorCategory.InvalidData, File("truncated.json"));

@@ -40,7 +40,7 @@ namespace BackpropModule.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Epochs { get; set; } = 10;
 
-        /// <summary>Samples per optimizer step: 1 is online learning, the sample count or more is full-batch. Default 100.</summary>
+        /// <summary>Samples per optimizer step: 1 is online learning, the sample count or more is full-batch. Default 100 (on -Resume, the checkpoint's).</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int BatchSize { get; set; } = 100;
@@ -77,9 +77,13 @@ namespace BackpropModule.Commands
         [ValidateRange(0.0, double.MaxValue)]
         public double MinDelta { get; set; }
 
-        /// <summary>Continue from the network's checkpoint: epoch count, shuffling state and optimizer state.</summary>
+        /// <summary>Continue from the network's checkpoint: epoch count, position in a stopped epoch, shuffling state and optimizer state.</summary>
         [Parameter]
         public SwitchParameter Resume { get; set; }
+
+        /// <summary>With -Resume: continue even if the batch size, shuffling or data differ from the checkpoint's.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         /// <summary>Write the network after the epoch records.</summary>
         [Parameter]
@@ -93,8 +97,11 @@ namespace BackpropModule.Commands
         {
             var options = new TrainingOptions
             {
-                Epochs = Epochs, BatchSize = BatchSize, Shuffle = !NoShuffle, Validation = ValidationData,
-                EarlyStopping = EarlyStopping, Patience = Patience, MinDelta = MinDelta, Resume = Resume, Seed = Seed,
+                Epochs = Epochs, Validation = ValidationData, EarlyStopping = EarlyStopping, Patience = Patience, MinDelta = MinDelta,
+                Resume = Resume, Force = Force, Seed = Seed,
+                // Not given: the default, or on -Resume the checkpoint's value (so a resume needs no repeated options).
+                BatchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
+                Shuffle = NoShuffle.IsPresent ? !NoShuffle.ToBool() : (bool?)null,
                 LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : (double?)null,
             };
             object o = Optimizer is PSObject p ? p.BaseObject : Optimizer;
