@@ -49,6 +49,9 @@
         'Import-Network'
         'Export-NetworkOnnx'
         'Export-Workbook'
+        # plot cmdlets
+        'Export-Plot'
+        'Show-Plot'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

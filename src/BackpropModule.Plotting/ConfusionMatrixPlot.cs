@@ -24,7 +24,7 @@ namespace BackpropModule.Plotting
             }
             var plot = PlotCanvas.NewPlot();
             var map = plot.Add.Heatmap(shares);
-            map.Colormap = new ScottPlot.Colormaps.Blues();
+            map.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
             map.ManualRange = new ScottPlot.Range(0, 1);
             map.Extent = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5);
             var bar = plot.Add.ColorBar(map, Edge.Right);

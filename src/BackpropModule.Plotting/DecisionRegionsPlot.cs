@@ -56,9 +56,11 @@ namespace BackpropModule.Plotting
                 var m = plot.Add.Markers(members.Select(i => xs[i]).ToArray(), members.Select(i => ys[i]).ToArray(), MarkerShape.FilledCircle, 7, ClassColors[k % ClassColors.Length]);
                 m.MarkerStyle.OutlineColor = Colors.Black;
                 m.MarkerStyle.OutlineWidth = 0.8f;
-                m.LegendText = data.ClassNames != null && k < data.ClassNames.Length ? data.ClassNames[k] : "class " + k;
+                string name = data.ClassNames != null && k < data.ClassNames.Length ? data.ClassNames[k] : null;
+                m.LegendText = string.IsNullOrEmpty(name) || char.IsDigit(name[0]) ? "class " + (name ?? k.ToString(System.Globalization.CultureInfo.InvariantCulture)) : name;
             }
             plot.Axes.SetLimits(x0, x1, y0, y1);
+            plot.Axes.SquareUnits();
             plot.Title(options.TitleOr($"Decision regions of {network.Architecture} on {data.Name}"));
             plot.XLabel("x1");
             plot.YLabel("x2");

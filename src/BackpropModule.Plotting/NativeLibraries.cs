@@ -68,7 +68,7 @@ namespace BackpropModule.Plotting
             return null;
         }
 
-        private static Exception Unsupported(string detail, Exception inner = null) =>
+        internal static Exception Unsupported(string detail, Exception inner = null) =>
             new BackpropException(ErrorIds.PlotUnsupportedOnThisPlatform, ErrorKind.InvalidOperation, RuntimeId(),
                 $"Pictures need the SkiaSharp native library, which could not be loaded on {RuntimeInformation.OSDescription} ({RuntimeId()}): {detail}", inner);
 

@@ -82,8 +82,8 @@ namespace BackpropModule.Plotting
             }
             plot.Axes.SetLimits(-0.4, sizes.Length - 0.6, -tallest / 2.0 - 1.2, tallest / 2.0 + 0.2);
             plot.HideAxesAndGrid();
-            plot.Title(options.TitleOr($"{network.Architecture}: edge = {what}, red + / blue −, thickness ∝ |{what}|; unit fill = bias{(what == "gradient" ? " gradient" : "")}"));
-            plot.Axes.Title.Label.FontSize = 13;
+            plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = bias{(what == "gradient" ? " gradient" : "")}"));
+            plot.Axes.Title.Label.FontSize = 14;
             return PlotCanvas.Render(plot, options);
         }
     }

@@ -14,28 +14,36 @@ namespace BackpropModule.Plotting
     /// </summary>
     public static class Plotter
     {
+        /// <summary>Runs a drawing, turning a native library that will not load into PlotUnsupportedOnThisPlatform.</summary>
+        private static byte[] Draw(System.Func<byte[]> draw)
+        {
+            NativeLibraries.EnsureLoaded();
+            try { return draw(); }
+            catch (System.Exception e) when (e is System.DllNotFoundException || e is System.TypeInitializationException || e is System.BadImageFormatException || e is System.EntryPointNotFoundException)
+            {
+                throw NativeLibraries.Unsupported(e.InnerException?.Message ?? e.Message, e);
+            }
+        }
+
         /// <summary>Loss (and accuracy) per epoch, training and validation.</summary>
         /// <exception cref="BackpropException">PlotInputEmpty: no records with a loss.</exception>
         public static byte[] TrainingCurves(TrainingHistory history, PlotOptions options)
         {
-            NativeLibraries.EnsureLoaded();
-            return TrainingCurvesPlot.Render(history, options);
+            return Draw(() => TrainingCurvesPlot.Render(history, options));
         }
 
         /// <summary>One matrix as a heat map centred on zero, with a colour bar.</summary>
         /// <exception cref="BackpropException">PlotInputEmpty: an empty tensor.</exception>
         public static byte[] Heatmap(Tensor tensor, string name, PlotOptions options)
         {
-            NativeLibraries.EnsureLoaded();
-            return HeatmapPlots.Render(tensor, name, options);
+            return Draw(() => HeatmapPlots.Render(tensor, name, options));
         }
 
         /// <summary>One heat map per named tensor (parameters or gradients), small multiples.</summary>
         /// <exception cref="BackpropException">PlotInputEmpty: no tensors.</exception>
         public static byte[] ParameterHeatmaps(IReadOnlyList<KeyValuePair<string, Tensor>> tensors, string title, PlotOptions options)
         {
-            NativeLibraries.EnsureLoaded();
-            return HeatmapPlots.Render(tensors, title, options);
+            return Draw(() => HeatmapPlots.Render(tensors, title, options));
         }
 
         /// <summary>A 1-input regression dataset with the curve of each network (label, network) overlaid.</summary>
@@ -43,8 +51,7 @@ namespace BackpropModule.Plotting
         public static byte[] RegressionFit(Dataset data, IReadOnlyList<KeyValuePair<string, Network>> networks, PlotOptions options)
         {
             RegressionFitPlot.Check(data, networks);
-            NativeLibraries.EnsureLoaded();
-            return RegressionFitPlot.Render(data, networks, options);
+            return Draw(() => RegressionFitPlot.Render(data, networks, options));
         }
 
         /// <summary>Decision regions of a 2-input classifier with the dataset's points.</summary>
@@ -52,8 +59,7 @@ namespace BackpropModule.Plotting
         public static byte[] DecisionRegions(Network network, Dataset data, PlotOptions options)
         {
             DecisionRegionsPlot.Check(network, data);
-            NativeLibraries.EnsureLoaded();
-            return DecisionRegionsPlot.Render(network, data, options);
+            return Draw(() => DecisionRegionsPlot.Render(network, data, options));
         }
 
         /// <summary>First-layer weights as one square image tile per hidden unit.</summary>
@@ -61,16 +67,14 @@ namespace BackpropModule.Plotting
         public static byte[] WeightTiles(Network network, PlotOptions options)
         {
             WeightTilesPlot.Check(network);
-            NativeLibraries.EnsureLoaded();
-            return WeightTilesPlot.Render(network, options);
+            return Draw(() => WeightTilesPlot.Render(network, options));
         }
 
         /// <summary>A confusion matrix as a labelled heat map.</summary>
         /// <exception cref="BackpropException">PlotInputEmpty: no matrix.</exception>
         public static byte[] ConfusionMatrix(ConfusionMatrix matrix, string title, PlotOptions options)
         {
-            NativeLibraries.EnsureLoaded();
-            return ConfusionMatrixPlot.Render(matrix, title, options);
+            return Draw(() => ConfusionMatrixPlot.Render(matrix, title, options));
         }
 
         /// <summary>A diagram of a small network; with gradients, edges show |gradient| instead of |weight|.</summary>
@@ -78,11 +82,10 @@ namespace BackpropModule.Plotting
         public static byte[] NetworkDiagram(Network network, Gradients gradients, PlotOptions options)
         {
             NetworkDiagramPlot.Check(network);
-            NativeLibraries.EnsureLoaded();
             IReadOnlyList<Tensor> values = gradients != null
                 ? Enumerable.Range(0, gradients.Names.Count).Select(gradients.GetByIndex).ToArray()
                 : network.Parameters.Select(p => p.Value).ToArray();
-            return NetworkDiagramPlot.Render(network, values, gradients != null ? "gradient" : "weight", options);
+            return Draw(() => NetworkDiagramPlot.Render(network, values, gradients != null ? "gradient" : "weight", options));
         }
     }
 }

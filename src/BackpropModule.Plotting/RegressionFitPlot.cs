@@ -42,8 +42,6 @@ namespace BackpropModule.Plotting
             double[] xs = Enumerable.Range(0, CurvePoints).Select(i => lo - pad + (hi - lo + 2 * pad) * i / (CurvePoints - 1)).ToArray();
             var grid = Tensor.FromRows(xs.Select(x => new[] { x }).ToArray());
 
-            var points = plot.Add.Markers(data.Features, data.Targets, MarkerShape.FilledCircle, 5, DataColor);
-            points.LegendText = "data (" + data.Name + ")";
             var colors = SnapshotColors(networks.Count);
             for (int i = 0; i < networks.Count; i++)
             {
@@ -53,6 +51,9 @@ namespace BackpropModule.Plotting
                 line.LineWidth = 2.5f;
                 line.LegendText = networks[i].Key;
             }
+            // The data goes on top of the curves, in a colour none of them has.
+            var points = plot.Add.Markers(data.Features, data.Targets, MarkerShape.FilledCircle, 5, networks.Count == 1 ? DataColor : Color.FromHex("#d62728"));
+            points.LegendText = "data (" + data.Name + ")";
             plot.Title(options.TitleOr(networks.Count == 1 ? "Network fit to " + data.Name : "Network fit to " + data.Name + " as training goes on"));
             plot.XLabel("input x");
             plot.YLabel("target / network output");

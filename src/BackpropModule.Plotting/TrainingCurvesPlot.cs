@@ -58,6 +58,7 @@ namespace BackpropModule.Plotting
             plot.XLabel("Epoch");
             plot.YLabel("Accuracy");
             Finish(plot, history);
+            plot.ShowLegend(Alignment.LowerRight);
             var limits = plot.Axes.GetDataLimits();
             plot.Axes.SetLimitsY(Math.Max(0, limits.Bottom - 0.02), Math.Min(1.0, limits.Top) + 0.02);
             return plot;

@@ -59,7 +59,6 @@ namespace BackpropModule.Plotting
             plot.Grid.IsVisible = false;
             plot.Axes.Frameless();
             plot.Title(options.TitleOr($"First-layer weights: one {side}×{side} tile per hidden unit ({units} units)"));
-            plot.XLabel("red: a bright pixel pushes the unit up · blue: pushes it down");
             return PlotCanvas.Render(plot, options);
         }
     }
