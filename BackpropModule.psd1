@@ -50,6 +50,9 @@
         'Import-Network'
         'Export-NetworkOnnx'
         'Export-Workbook'
+        # plot cmdlets
+        'Export-Plot'
+        'Show-Plot'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

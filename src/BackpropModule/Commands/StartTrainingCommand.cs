@@ -85,6 +85,10 @@ namespace BackpropModule.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Draw the loss chart on the console as epochs end (Show-Plot's text chart, redrawn in place).</summary>
+        [Parameter]
+        public SwitchParameter Plot { get; set; }
+
         /// <summary>Write the network after the epoch records.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -113,9 +117,10 @@ namespace BackpropModule.Commands
 
             var net = Network;
             string activity = "Training " + net.Architecture;
+            var chart = Plot ? new LiveLossChart(this) : null;
             var trainer = new Trainer(net, TrainingData, options)
             {
-                EpochCompleted = record => WriteObject(record),
+                EpochCompleted = record => { WriteObject(record); chart?.Add(record); },
                 BatchCompleted = progress => ReportProgress(activity, progress),
             };
             throttle.Restart();
@@ -129,6 +134,7 @@ namespace BackpropModule.Commands
                 if (!Stopping) WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
             if (summary == null) return;
+            chart?.Finish();
             WriteVerbose(Describe(summary));
             if (PassThru) WriteObject(net);
         }

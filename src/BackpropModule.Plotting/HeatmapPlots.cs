@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using BackpropModule.Engine;
+using BackpropModule.Engine.Tensors;
+using ScottPlot;
+
+namespace BackpropModule.Plotting
+{
+    /// <summary>
+    /// Matrices as heat maps on a diverging scale centred on zero (blue negative, white zero, red
+    /// positive) with a colour bar: one tensor, or one panel per named tensor (small multiples).
+    /// </summary>
+    internal static class HeatmapPlots
+    {
+        internal static byte[] Render(Tensor tensor, string name, PlotOptions options)
+        {
+            if (tensor == null || tensor.Count == 0)
+                throw new BackpropException(ErrorIds.PlotInputEmpty, ErrorKind.InvalidData, tensor, "There is nothing to draw: the tensor is empty.");
+            var plot = Panel(tensor, options.TitleOr((name ?? "Tensor") + " (" + tensor.Shape + ")"));
+            return PlotCanvas.Render(plot, options);
+        }
+
+        /// <summary>One panel per tensor, each with its own colour bar (parameters differ in scale by orders of magnitude).</summary>
+        internal static byte[] Render(IReadOnlyList<KeyValuePair<string, Tensor>> tensors, string title, PlotOptions options)
+        {
+            if (tensors == null || tensors.Count == 0)
+                throw new BackpropException(ErrorIds.PlotInputEmpty, ErrorKind.InvalidData, tensors, "There is nothing to draw: no parameters or gradients.");
+            var plots = tensors.Select(t => Panel(t.Value, t.Key + " (" + t.Value.Shape + ")")).ToList();
+            return PlotCanvas.Render(plots, PlotCanvas.GridColumns(plots.Count), options.TitleOr(title), options);
+        }
+
+        /// <summary>A heat map of one matrix: row 0 at the top, as the matrix is printed.</summary>
+        internal static Plot Panel(Tensor tensor, string title)
+        {
+            double[,] values = tensor.To2DArray();
+            double m = PlotCanvas.MaxAbs(values);
+            var plot = PlotCanvas.NewPlot();
+            var map = plot.Add.Heatmap(values);
+            map.Colormap = new ScottPlot.Colormaps.Balance();
+            map.ManualRange = new ScottPlot.Range(-m, m);
+            map.Extent = new CoordinateRect(-0.5, tensor.Columns - 0.5, -0.5, tensor.Rows - 0.5);
+            var bar = plot.Add.ColorBar(map, Edge.Right);
+            bar.Label = "value";
+            plot.Title(title);
+            plot.XLabel("column");
+            plot.YLabel("row");
+            // Rows grow downwards, as in the printed matrix.
+            plot.Axes.SetLimits(-0.5, tensor.Columns - 0.5, tensor.Rows - 0.5, -0.5);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+            plot.Grid.IsVisible = false;
+            return plot;
+        }
+    }
+}

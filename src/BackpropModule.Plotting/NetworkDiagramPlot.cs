@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using BackpropModule.Engine;
+using BackpropModule.Engine.Tensors;
+using ScottPlot;
+
+namespace BackpropModule.Plotting
+{
+    /// <summary>
+    /// A small network drawn as TensorFlow Playground draws it: one column of units per layer, an
+    /// edge per weight, red for positive and blue for negative, thicker and darker with |value|
+    /// (weights, or gradients for a Gradients object); each unit is filled with the colour of its
+    /// bias (or bias gradient) on the same diverging scale.
+    /// </summary>
+    internal static class NetworkDiagramPlot
+    {
+        /// <summary>The most units a layer may have and still be drawn unit by unit.</summary>
+        internal const int MaxUnits = 64;
+        internal static readonly Color Positive = Color.FromHex("#d62728");
+        internal static readonly Color Negative = Color.FromHex("#1f77b4");
+
+        internal static void Check(Network network)
+        {
+            int widest = network.LayerSizes.Max();
+            if (widest > MaxUnits)
+                throw new BackpropException(ErrorIds.PlotNetworkTooLarge, ErrorKind.InvalidArgument, network,
+                    $"A diagram draws every unit; {network.Architecture} has a layer of {widest} units (at most {MaxUnits}). Try -Kind ParameterHeatmaps.");
+        }
+
+        /// <param name="network">The network whose shape is drawn.</param>
+        /// <param name="values">W1, b1, W2, b2, … : the weights, or the gradients dW1, db1, ….</param>
+        /// <param name="what">"weight" or "gradient", for the title and legend.</param>
+        /// <param name="options">Size and title.</param>
+        internal static byte[] Render(Network network, IReadOnlyList<Tensor> values, string what, PlotOptions options)
+        {
+            Check(network);
+            int[] sizes = network.LayerSizes;
+            int tallest = sizes.Max();
+            Func<int, int, (double X, double Y)> at = (layer, unit) => (layer, (sizes[layer] - 1) / 2.0 - unit);
+            double maxEdge = values.Where((t, i) => i % 2 == 0).Select(t => t.MaxAbs()).DefaultIfEmpty(0).Max();
+            double maxBias = values.Where((t, i) => i % 2 == 1).Select(t => t.MaxAbs()).DefaultIfEmpty(0).Max();
+            if (maxEdge == 0) maxEdge = 1;
+            if (maxBias == 0) maxBias = 1;
+            var plot = PlotCanvas.NewPlot();
+            // Faint edges first, strong ones last, so the strong ones stay visible on top.
+            var edges = new List<(double Strength, int Layer, int From, int To, double Value)>();
+            for (int l = 0; l + 1 < sizes.Length; l++)
+            {
+                var w = values[2 * l];
+                for (int i = 0; i < sizes[l]; i++)
+                    for (int j = 0; j < sizes[l + 1]; j++) edges.Add((Math.Abs(w[i, j]) / maxEdge, l, i, j, w[i, j]));
+            }
+            float widthScale = edges.Count > 400 ? 2.5f : 5f;
+            foreach (var e in edges.OrderBy(e => e.Strength))
+            {
+                var (x1, y1) = at(e.Layer, e.From);
+                var (x2, y2) = at(e.Layer + 1, e.To);
+                var line = plot.Add.Line(x1, y1, x2, y2);
+                line.LineColor = (e.Value >= 0 ? Positive : Negative).WithAlpha(0.15 + 0.85 * e.Strength);
+                line.LineWidth = (float)(0.3 + widthScale * e.Strength);
+                line.MarkerSize = 0;
+            }
+            float marker = (float)Math.Max(6, Math.Min(30, 0.6 * (options.Height - 120) / tallest));
+            var balance = new ScottPlot.Colormaps.Balance();
+            for (int l = 0; l < sizes.Length; l++)
+                for (int u = 0; u < sizes[l]; u++)
+                {
+                    var (x, y) = at(l, u);
+                    Color fill = l == 0 ? Color.FromHex("#dddddd") : balance.GetColor(0.5 + 0.5 * values[2 * l - 1][0, u] / maxBias);
+                    var m = plot.Add.Marker(x, y, MarkerShape.FilledCircle, marker, fill);
+                    m.MarkerStyle.OutlineColor = Colors.Black;
+                    m.MarkerStyle.OutlineWidth = 1;
+                }
+            for (int l = 0; l < sizes.Length; l++)
+            {
+                string name = l == 0 ? "input" : l == sizes.Length - 1 ? "output · " + network.Output : "hidden " + l.ToString(CultureInfo.InvariantCulture) + " · " + network.Activation;
+                var label = plot.Add.Text(name + " (" + sizes[l].ToString(CultureInfo.InvariantCulture) + ")", l, -tallest / 2.0 - 0.3);
+                label.Alignment = Alignment.UpperCenter;
+                label.LabelFontSize = 13;
+            }
+            plot.Axes.SetLimits(-0.4, sizes.Length - 0.6, -tallest / 2.0 - 1.2, tallest / 2.0 + 0.2);
+            plot.HideAxesAndGrid();
+            plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = bias{(what == "gradient" ? " gradient" : "")}"));
+            plot.Axes.Title.Label.FontSize = 14;
+            return PlotCanvas.Render(plot, options);
+        }
+    }
+}
