@@ -5,82 +5,46 @@ using System.IO.Compression;
 namespace BackpropModule.Engine.Data
 {
     /// <summary>
-    /// Decompresses one gzip member (RFC 1952) and checks what .NET's GZipStream does not: it
-    /// parses the header itself, inflates the raw deflate data, computes the CRC-32 and length of
-    /// what came out, and at the end requires the 8-byte trailer to match them and to be the last
-    /// bytes of the file. A cut-off trailer, a wrong CRC and junk after the stream are therefore
-    /// errors, as a raw IDX file with extra bytes is. (GZipStream treats a truncated stream as a
-    /// normal end, reports a bad CRC as an "unsupported compression method" and skips junk.)
+    /// Decompresses a gzip file and checks what .NET's GZipStream lets through: GZipStream (zlib)
+    /// parses the header and checks a trailer that is present, but treats a file that ends early
+    /// (trailer cut off) as a normal end and ignores bytes after the stream. So this stream also
+    /// computes the CRC-32 and length of what came out and, at the end, requires the 8-byte trailer
+    /// holding them to be the last bytes of the file. A bad CRC is reported as such (GZipStream
+    /// calls it an "unsupported compression method"); junk after the stream is IdxTrailingData, as
+    /// extra bytes in a raw IDX file are. A file of several concatenated gzip members is refused.
     /// </summary>
     internal sealed class CheckedGzipStream : Stream
     {
-        private const int FlagHeaderCrc = 2, FlagExtra = 4, FlagName = 8, FlagComment = 16, ReservedFlags = 0xE0;
         private readonly FileStream file;
         private readonly CountingStream counted;
-        private readonly DeflateStream inflater;
+        private readonly GZipStream inflater;
         private readonly string path;
-        private readonly long dataStart;
         private uint crc = Crc32.Initial;
         private long length;
         private bool verified;
 
-        /// <summary>Reads and checks the gzip header; <paramref name="file"/> is positioned at 0 and owned by the new stream.</summary>
-        /// <exception cref="BackpropException">IdxGzipInvalid (bad header), IdxTruncated (file ends inside the header).</exception>
+        /// <summary>Wraps <paramref name="file"/> (positioned at 0; owned by the new stream).</summary>
         public CheckedGzipStream(FileStream file, string path)
         {
             this.file = file;
             this.path = path;
-            ReadHeader();
-            dataStart = file.Position;
             counted = new CountingStream(file);
-            inflater = new DeflateStream(counted, CompressionMode.Decompress, leaveOpen: true);
-        }
-
-        private void ReadHeader()
-        {
-            var h = new byte[10];
-            Fill(h, 10);
-            if (h[0] != 0x1F || h[1] != 0x8B) throw Invalid("it does not start with the gzip magic 1F 8B.");
-            if (h[2] != 8) throw Invalid($"its gzip header names compression method {h[2]}; only deflate (8) exists.");
-            int flags = h[3];
-            if ((flags & ReservedFlags) != 0) throw Invalid($"its gzip header sets reserved flag bits (0x{flags:X2}).");
-            if ((flags & FlagExtra) != 0)
-            {
-                var x = new byte[2];
-                Fill(x, 2);
-                Skip(x[0] | (x[1] << 8));
-            }
-            if ((flags & FlagName) != 0) SkipZeroTerminated();
-            if ((flags & FlagComment) != 0) SkipZeroTerminated();
-            if ((flags & FlagHeaderCrc) != 0) Skip(2);
-        }
-
-        private void Fill(byte[] b, int count)
-        {
-            for (int at = 0; at < count;)
-            {
-                int n = file.Read(b, at, count - at);
-                if (n <= 0) throw Truncated("it ends inside its gzip header.");
-                at += n;
-            }
-        }
-
-        private void Skip(int count)
-        {
-            for (int i = 0; i < count; i++)
-                if (file.ReadByte() < 0) throw Truncated("it ends inside its gzip header.");
-        }
-
-        private void SkipZeroTerminated()
-        {
-            for (int b = file.ReadByte(); b != 0; b = file.ReadByte())
-                if (b < 0) throw Truncated("it ends inside its gzip header.");
+            inflater = new GZipStream(counted, CompressionMode.Decompress, leaveOpen: true);
         }
 
         /// <inheritdoc/>
         public override int Read(byte[] buffer, int offset, int count)
         {
-            int n = inflater.Read(buffer, offset, count);
+            int n;
+            try { n = inflater.Read(buffer, offset, count); }
+            catch (InvalidDataException e)
+            {
+                var tail = file.Length >= 18 ? ReadAt(file.Length - 8, 8) : null;
+                bool crcOnly = tail != null && (uint)(tail[4] | (tail[5] << 8) | (tail[6] << 16) | (tail[7] << 24)) == unchecked((uint)length);
+                throw new BackpropException(ErrorIds.IdxGzipInvalid, ErrorKind.InvalidData, path, crcOnly
+                    ? $"'{path}' is a damaged gzip file: its data does not match its CRC-32."
+                    : $"'{path}' is not a valid gzip file: its header, compressed data or CRC-32 check is damaged.", e);
+            }
             if (n > 0)
             {
                 crc = Crc32.Update(crc, buffer, offset, n);
@@ -102,7 +66,7 @@ namespace BackpropModule.Engine.Data
             var expected = new byte[8];
             for (int i = 0; i < 4; i++) { expected[i] = (byte)(actualCrc >> (8 * i)); expected[4 + i] = (byte)(size >> (8 * i)); }
             long fileLength = file.Length;
-            long from = Math.Max(dataStart, counted.Position - 4 * CountingStream.MaxRead - 8), to = Math.Min(fileLength, counted.Position + 8);
+            long from = Math.Max(0, counted.Position - 4 * CountingStream.MaxRead - 8), to = Math.Min(fileLength, counted.Position + 8);
             var window = ReadAt(from, (int)(to - from));
             for (int p = 0; p + 8 <= window.Length; p++)
             {
@@ -113,7 +77,7 @@ namespace BackpropModule.Engine.Data
                         $"The gzip file '{path}' has {fileLength - end} byte(s) after the end of its gzip stream.");
                 return;
             }
-            var tail = fileLength - dataStart >= 8 ? ReadAt(fileLength - 8, 8) : null;
+            var tail = fileLength >= 18 ? ReadAt(fileLength - 8, 8) : null;
             if (tail != null && Matches(tail, 4, expected, 4))
             {
                 uint stored = (uint)(tail[0] | (tail[1] << 8) | (tail[2] << 16) | (tail[3] << 24));
@@ -146,9 +110,6 @@ namespace BackpropModule.Engine.Data
 
         private BackpropException Invalid(string why) =>
             new BackpropException(ErrorIds.IdxGzipInvalid, ErrorKind.InvalidData, path, $"'{path}' is not a valid gzip file: {why}");
-
-        private BackpropException Truncated(string why) =>
-            new BackpropException(ErrorIds.IdxTruncated, ErrorKind.InvalidData, path, $"The gzip file '{path}' is truncated: {why}");
 
         /// <inheritdoc/>
         protected override void Dispose(bool disposing)

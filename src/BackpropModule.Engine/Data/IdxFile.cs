@@ -126,21 +126,22 @@ namespace BackpropModule.Engine.Data
         /// caller can convert a block while the next one is being decompressed.</param>
         /// <remarks>
         /// A raw file's length was checked against the header, so its buffer is allocated at once. A
-        /// gzip file's sizes are only claims until the data arrives: its buffer starts at 1 MiB (or
+        /// gzip file's sizes are only claims until the data arrives: its buffer starts at 64 KiB (or
         /// less) and doubles as bytes are decompressed, so a small file that declares gigabytes
-        /// costs at most about three bytes per byte actually read before it is refused.
+        /// costs at most about three bytes per byte actually read (plus 64 KiB) before it is refused.
         /// </remarks>
         public byte[] ReadItems(int items, bool checkEnd, string what, Action<byte[], int, int> onChunk = null)
         {
             const int chunk = 1 << 22;
             long total = (long)items * ItemSize;
-            var data = new byte[Gzipped ? Math.Min(total, 1 << 20) : total];
+            var data = new byte[Gzipped ? Math.Min(total, 1 << 16) : total];
             try
             {
                 for (int offset = 0; offset < total;)
                 {
-                    int n = (int)Math.Min(chunk, total - offset);
-                    if (offset + n > data.Length) Array.Resize(ref data, (int)Math.Min(total, Math.Max(2L * data.Length, offset + (long)n)));
+                    // A gzip buffer doubles only once it is full of bytes that really arrived.
+                    if (offset == data.Length) Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+                    int n = (int)Math.Min(chunk, data.Length - offset);
                     if (!TryReadExactly(stream, data, offset, n, Path))
                         throw new BackpropException(ErrorIds.IdxTruncated, ErrorKind.InvalidData, Path,
                             $"The IDX {what} file '{Path}' is truncated: it ends before item {items} of the {Dimensions[0]} its header declares.");

@@ -184,6 +184,7 @@ namespace BackpropModule.Engine.IO
             int digits = i;
             while (i < s.Length && char.IsDigit(s[i]) && s[i] < 128) i++;
             if (i == digits) throw Error("expected a value");
+            if (s[digits] == '0' && i - digits > 1) throw Error("a number with a leading zero");
             if (i < s.Length && s[i] == '.') { i++; int f = i; while (i < s.Length && s[i] >= '0' && s[i] <= '9') i++; if (i == f) throw Error("bad number"); }
             if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
             {
