@@ -56,7 +56,7 @@ namespace BackpropModule.Engine.Training
             var run = Start();
             try
             {
-                for (; run.Epoch <= run.LastEpoch; run.Epoch++)
+                while (true)
                 {
                     if (cancellation.IsCancellationRequested) return Stopped(run);
                     BeginEpoch(run);
@@ -68,8 +68,9 @@ namespace BackpropModule.Engine.Training
                         run.Summary.StopReason = TrainingStopReason.EarlyStopped;
                         return run.Summary;
                     }
+                    if (run.Epoch == run.LastEpoch) return run.Summary; // compared, not counted past: the last may be int.MaxValue
+                    run.Epoch++;
                 }
-                return run.Summary;
             }
             finally
             {
