@@ -30,7 +30,7 @@ namespace BackpropModule.Commands
             Tensor x = Engine(() => TensorConverter.ToInput(InputObject));
             Engine(() => Network.CheckInput(x));
             Tensor t = Target == null ? null : Engine(() => TensorConverter.ToTarget(Target, x.Rows));
-            WriteObject(Engine(() => Network.Forward(x, t)));
+            WriteObject(ForwardPassView.Wrap(Engine(() => Network.Forward(x, t))));
         }
     }
 }
