@@ -136,3 +136,30 @@ Describe 'New-Network -BiasInit' {
         { New-Network -LayerSizes 1, 3, 1 -BiasInit Normal -BiasScale 0 } | Should -Throw -ErrorId 'BiasScaleInvalid,*'
     }
 }
+
+Describe 'Seeing every digit' {
+    BeforeAll {
+        $w = (New-Network -LayerSizes 3, 4, 3 -Seed 1).Parameters[0].Value
+        $exact = $w[0, 0].ToString('R', [cultureinfo]::InvariantCulture)
+    }
+
+    It 'shows 6 significant digits by default' {
+        ($w | Out-String) | Should -Not -BeLike "*$exact*"
+    }
+
+    It 'shows every digit with $BackpropTensorDigits = 17' {
+        $global:BackpropTensorDigits = 17
+        try { ($w | Out-String -Width 200) | Should -BeLike "*$exact*" }
+        finally { Remove-Variable -Name BackpropTensorDigits -Scope Global }
+    }
+
+    It 'shows every digit with Format(17)' {
+        $w.Format(17) | Should -BeLike "*$exact*"
+    }
+
+    It 'finds the largest magnitude with ArgMaxAbs()' {
+        $m = $w.ArgMaxAbs()
+        [Math]::Abs($m.Value) | Should -Be $w.MaxAbs()
+        $w[$m.Row, $m.Column] | Should -Be $m.Value
+    }
+}

@@ -227,6 +227,7 @@ namespace BackpropModule.Engine
             int n = pass.Input.Rows;
             var grads = new Tensor[parameters.Length];
             var deltas = new Tensor[layers.Length];
+            var inputGradients = new Tensor[layers.Length];
             int last = layers.Length - 1;
             var delta = new Tensor(n, layers[last].Outputs);
             OutputLoss.Backward(pass.Layers[last].Output, pass.Target, delta);
@@ -235,10 +236,13 @@ namespace BackpropModule.Engine
                 deltas[i] = delta;
                 var dW = new Tensor(layers[i].Inputs, layers[i].Outputs);
                 var db = new Tensor(1, layers[i].Outputs);
-                Tensor dx = i > 0 ? new Tensor(n, layers[i].Inputs) : null;
+                // dx of layer 1 (the gradient with respect to the network's input) is needed by no
+                // parameter, but tutorials print it; it costs one more product of the first layer's size.
+                var dx = new Tensor(n, layers[i].Inputs);
                 layers[i].Backward(pass.Layers[i].Input, delta, dW, db, dx);
                 grads[2 * i] = dW;
                 grads[2 * i + 1] = db;
+                inputGradients[i] = dx;
                 if (i > 0)
                 {
                     var below = pass.Layers[i - 1];
@@ -247,7 +251,9 @@ namespace BackpropModule.Engine
                     delta = da;
                 }
             }
-            return new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas) { Input = pass.Input, Target = pass.Target };
+            var g = new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas) { Input = pass.Input, Target = pass.Target };
+            g.SetIntermediates(inputGradients, GradientIntermediates.OutputGradient(Output, pass.Output, pass.Target, n));
+            return g;
         }
 
         /// <summary>Plain gradient descent, W ← W − η·dW for every parameter, then <see cref="Version"/> increments.</summary>

@@ -14,7 +14,7 @@ namespace BackpropModule.Engine.Tensors
     /// into loose numbers; rows are available through <see cref="ToArray"/>, <see cref="ToDataTable"/>
     /// and the module's <c>ToRows()</c> method.
     /// </summary>
-    public sealed class Tensor
+    public sealed partial class Tensor
     {
         private readonly DenseMatrix matrix;
 
@@ -230,7 +230,20 @@ namespace BackpropModule.Engine.Tensors
         public override string ToString() => ToGridString(8, 8);
 
         /// <summary>The shape and a grid of at most maxRows × maxColumns values.</summary>
-        public string ToGridString(int maxRows, int maxColumns)
+        public string ToGridString(int maxRows, int maxColumns) => ToGridString(maxRows, maxColumns, DefaultDigits);
+
+        /// <summary>
+        /// The shape and a grid of at most maxRows × maxColumns values, each with <paramref name="digits"/>
+        /// significant digits (1–17; 17 shows every digit needed to give back the same double).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">digits is outside 1..17.</exception>
+        public string ToGridString(int maxRows, int maxColumns, int digits)
+        {
+            CheckDigits(digits);
+            return Grid(maxRows, maxColumns, v => FormatValue(v, digits));
+        }
+
+        private string Grid(int maxRows, int maxColumns, Func<double, string> format)
         {
             var sb = new StringBuilder();
             sb.Append("Tensor ").Append(Shape);
@@ -244,7 +257,7 @@ namespace BackpropModule.Engine.Tensors
             {
                 cells[i + 1, 0] = rows[i] < 0 ? "…" : "[" + rows[i] + "]";
                 for (int j = 0; j < cols.Length; j++)
-                    cells[i + 1, j + 1] = rows[i] < 0 || cols[j] < 0 ? "…" : FormatValue(matrix.Values[rows[i] + cols[j] * Rows]);
+                    cells[i + 1, j + 1] = rows[i] < 0 || cols[j] < 0 ? "…" : format(matrix.Values[rows[i] + cols[j] * Rows]);
             }
             var widths = new int[cols.Length + 1];
             for (int j = 0; j <= cols.Length; j++)

@@ -32,7 +32,7 @@ namespace BackpropModule.Commands
         {
             var (x, t) = Engine(() => TensorConverter.ToBatch(InputObject, Target));
             Engine(() => Network.CheckInput(x));
-            WriteObject(Engine(() => Network.Forward(x, t)));
+            WriteObject(ForwardPassView.Wrap(Engine(() => Network.Forward(x, t))));
         }
     }
 }
