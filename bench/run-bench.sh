@@ -3,7 +3,8 @@
 # one process with alternating rounds (fp64/fp32 epochs, SGD and Adam), the full Test-Gradient,
 # and the peak working set of the main job (examples/07-TrainFashionMnist.ps1 -Epochs 2).
 #
-#   bash bench/run-bench.sh [rounds]      (default 7; needs patchelf, g++, python3 on Debian 12)
+#   bash bench/run-bench.sh [rounds] [--adam]   (default 7 rounds, SGD only; --adam adds Adam rows;
+#                                               needs patchelf, g++, python3 on Debian 12)
 #
 # On Debian 12 TorchSharp's native library needs a newer libstdc++ than the system's; the patch
 # that fixes that is not part of this repository: it is taken from ../shared/tools/torchsharp-debian12
@@ -11,7 +12,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
-rounds="${1:-7}"
+rounds="${1:-7}"; shift || true
 
 # The main checkout: the repository itself, or for a git worktree the checkout its .git belongs to.
 main="$(cd "$(git rev-parse --git-common-dir)/.." && pwd)"
@@ -27,7 +28,7 @@ if [ "$(uname -s)" = Linux ] && grep -qs 'VERSION_ID="12"' /etc/os-release; then
   fi
   bash "$patch_dir/apply.sh" "$out"
 fi
-dotnet "$out/LibTorchComparison.dll" "$rounds"
+dotnet "$out/LibTorchComparison.dll" "$rounds" "$@"
 
 # Peak working set of the main job, when Fashion-MNIST is installed.
 if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] && [ -x /usr/bin/time ]; then

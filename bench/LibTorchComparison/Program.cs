@@ -24,7 +24,7 @@ using static TorchSharp.torch;
 ///   the full gradient check of 784-50-10 on 3 images (39,760 elements), fast path and the
 ///   whole-network recompute it replaced.
 /// Medians leave out the first (warm-up) round; min–max show the noise.
-/// Usage: dotnet LibTorchComparison.dll [rounds]   (bench/run-bench.sh builds, patches and runs it)
+/// Usage: dotnet LibTorchComparison.dll [rounds] [--adam]   (bench/run-bench.sh builds, patches and runs it)
 /// </summary>
 public static class Program
 {
@@ -34,6 +34,7 @@ public static class Program
     public static void Main(string[] args)
     {
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
+        bool withAdam = args.Contains("--adam");
         bool haveTorch = TryStartTorch(out string why);
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
         Console.WriteLine(haveTorch ? $"torch {torch.__version__}, threads {torch.get_num_threads()}" : $"libtorch could not be loaded ({why}); timing this module only.");
@@ -64,15 +65,21 @@ public static class Program
         for (int r = 0; r < rounds; r++)
         {
             series["ours SGD"][r] = OursEpoch(sgdNet, data, sgd, r);
-            series["ours Adam"][r] = OursEpoch(adamNet, data, adam, r);
             if (haveTorch)
             {
                 series["torch SGD fp64"][r] = t64s.Epoch();
                 series["torch SGD fp32"][r] = t32s.Epoch();
-                series["torch Adam fp64"][r] = t64a.Epoch();
-                series["torch Adam fp32"][r] = t32a.Epoch();
             }
-            Console.WriteLine($"round {r + 1}: " + string.Join(", ", names.Where(n => haveTorch || n.StartsWith("ours")).Select(n => $"{n} {series[n][r]:F3} s")));
+            if (withAdam)
+            {
+                series["ours Adam"][r] = OursEpoch(adamNet, data, adam, r);
+                if (haveTorch)
+                {
+                    series["torch Adam fp64"][r] = t64a.Epoch();
+                    series["torch Adam fp32"][r] = t32a.Epoch();
+                }
+            }
+            Console.WriteLine($"round {r + 1}: " + string.Join(", ", names.Where(n => (haveTorch || n.StartsWith("ours")) && (withAdam || !n.Contains("Adam"))).Select(n => $"{n} {series[n][r]:F3} s")));
         }
         var (fast, full) = GradientCheck(Math.Max(3, rounds / 2));
         Console.WriteLine();
@@ -81,9 +88,9 @@ public static class Program
         Console.WriteLine("| what | this module | libtorch (TorchSharp 0.107) | ours / libtorch | goal |");
         Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
         Row("epoch 784-100-10, batch 100, SGD, fp64, Trainer.Run", series["ours SGD"], haveTorch ? series["torch SGD fp64"] : null, "≤ 0.5× libtorch fp64");
-        Row("same, Adam, fp64", series["ours Adam"], haveTorch ? series["torch Adam fp64"] : null, "");
+        if (withAdam) Row("same, Adam, fp64", series["ours Adam"], haveTorch ? series["torch Adam fp64"] : null, "");
         Row("epoch, SGD, fp32", null, haveTorch ? series["torch SGD fp32"] : null, "≤ 0.7× libtorch fp32 (no fp32 path here)");
-        Row("epoch, Adam, fp32", null, haveTorch ? series["torch Adam fp32"] : null, "");
+        if (withAdam) Row("epoch, Adam, fp32", null, haveTorch ? series["torch Adam fp32"] : null, "");
         Console.WriteLine($"| full Test-Gradient 784-50-10, 3 images, 39,760 elements | {Cell(fast)} | — (whole-network recompute here: {Cell(full)}) | | ≤ 0.3 s |");
     }
 
