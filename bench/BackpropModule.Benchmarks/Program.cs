@@ -13,6 +13,11 @@ namespace BackpropModule.Benchmarks
                 QuickEpoch(args.Length > 1 ? int.Parse(args[1]) : 9);
                 return;
             }
+            if (args.Length > 0 && args[0] == "--epoch-phases")
+            {
+                EpochPhases.Run(args.Length > 1 ? int.Parse(args[1]) : 6);
+                return;
+            }
             if (args.Length > 0 && args[0] == "--gradient-check")
             {
                 int rounds = args.Length > 1 ? int.Parse(args[1]) : 5;

@@ -85,7 +85,7 @@ namespace BackpropModule.Engine.Training
         /// <summary>Largest batch it takes.</summary>
         public int MaxBatchSize => maxBatch;
 
-        /// <summary>Gradients of the last <see cref="TrainBatch"/>, aligned with the network's parameters (reused buffers).</summary>
+        /// <summary>Gradients of the last TrainBatch, aligned with the network's parameters (reused buffers).</summary>
         public Tensor[] Gradients { get; }
 
         private Buffers EnsureBatch(int n)
