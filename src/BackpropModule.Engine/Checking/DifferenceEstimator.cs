@@ -21,6 +21,13 @@ namespace BackpropModule.Engine.Checking
 
         /// <summary>True when even the smallest step crossed a kink: the element is not judged.</summary>
         public bool Unresolved;
+
+        /// <summary>
+        /// With <see cref="Unresolved"/>: the smaller and larger of the one-sided differences
+        /// (L(w + h) − L(w)) / h and (L(w) − L(w − h)) / h at the smallest step. At a kink the loss has
+        /// no derivative, only these two slopes; any value between them is a valid subgradient.
+        /// </summary>
+        public double SlopeLow, SlopeHigh;
     }
 
     /// <summary>
@@ -99,6 +106,15 @@ namespace BackpropModule.Engine.Checking
             e.Numerical = numerical;
             e.NoiseFloor = noiseFloor;
             e.Unresolved = kink;
+            if (kink)
+            {
+                double original = w[i], up = original + step, down = original - step;
+                double center = probe.LossWith(p, i, original, s, null, out _);
+                double right = (probe.LossWith(p, i, up, s, null, out _) - center) / (up - original);
+                double left = (center - probe.LossWith(p, i, down, s, null, out _)) / (original - down);
+                e.SlopeLow = Math.Min(left, right);
+                e.SlopeHigh = Math.Max(left, right);
+            }
             return e;
         }
 

@@ -135,7 +135,11 @@ namespace BackpropModule.Engine.Checking
                 int i = elements[k];
                 DifferenceEstimate e = estimator.Get(k, cancellation);
                 if (e.CrossedKink) tally.AddKink(a[i], e.FirstNumerical);
-                tally.Add(i % value.Rows, i / value.Rows, a[i], e.Numerical, e.NoiseFloor, e.Unresolved);
+                // NOTE: an element that sits on a kink at every step (e.g. a bias whose input row is exactly
+                // zero, so a = ±h) has no derivative; backprop's value is right if it is a subgradient, i.e.
+                // between the two one-sided slopes. It is judged against the nearest of them.
+                double numerical = e.Unresolved ? Math.Min(Math.Max(a[i], e.SlopeLow), e.SlopeHigh) : e.Numerical;
+                tally.Add(i % value.Rows, i / value.Rows, a[i], numerical, e.NoiseFloor, e.Unresolved);
                 if (progress != null) { tally.WriteTo(result); progress(result, k + 1, elements.Length); }
             }
             tally.WriteTo(result);
