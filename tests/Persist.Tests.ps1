@@ -39,7 +39,7 @@ Describe 'Save-Network and Import-Network' {
             $net = New-Network 3, 4, 2 -Seed 1
             $cp = [BackpropModule.Engine.Training.TrainingCheckpoint]::new()
             $cp.EpochsCompleted = 4
-            $cp.RandomState = [ulong[]](1, 2, 18446744073709551615)
+            $cp.RandomState = [ulong[]](1, 2, 18446744073709551615, 4, 0, 0)
             $cp.OptimizerName = 'Momentum'
             $net.Checkpoint = $cp
             $net | Save-Network -Path $path
