@@ -96,6 +96,17 @@ Describe 'Start-Training' {
             $log[-1].LearningRate | Should -Be 0.01
         }
     }
+    Context 'Given -ClipGradientNorm' {
+        It 'bounds every step and still learns' {
+            $net = New-Network -LayerSizes 2, 20, 3 -Seed 1
+            $log = $net | Start-Training $data -Epochs 20 -BatchSize 15 -LearningRate 0.5 -ClipGradientNorm 0.5 -Seed 2
+            $log[-1].TrainingLoss | Should -BeLessThan $log[0].TrainingLoss
+            $net.Checkpoint.ClipNorm | Should -Be 0.5
+        }
+        It 'refuses a limit that is not positive' {
+            { New-Network -LayerSizes 2, 20, 3 -Seed 1 | Start-Training $data -ClipGradientNorm 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        }
+    }
     Context 'Given a network that already holds infinite weights' {
         It 'fails with NetworkNotFinite, not a divergence' {
             $net = New-Network -LayerSizes 2, 20, 3 -Seed 1
