@@ -37,7 +37,7 @@ namespace BackpropModule.Tests
                 $net = New-Network 3,6,5,2 -Activation {activation} -Output {output} -Seed 8
                 $cp = [BackpropModule.Engine.Training.TrainingCheckpoint]::new()
                 $cp.EpochsCompleted = 4
-                $cp.RandomState = [ulong[]](1, 2, 18446744073709551615)
+                $cp.RandomState = [ulong[]](1, 2, 18446744073709551615, 4, 0, 0)
                 $cp.OptimizerName = 'Momentum'
                 $d = [System.Collections.Generic.Dictionary[string,double]]::new(); $d['LearningRate'] = 0.1; $d['Momentum'] = 0.9
                 $cp.OptimizerSettings = $d

@@ -143,7 +143,7 @@ namespace BackpropModule.Tests
         {
             string text = ps.Render($"New-Network 2,2 -Seed 1 | Save-Network -Path '{File("v.json")}' -PassThru");
             Assert.Contains("Format", text);
-            Assert.Contains("BackpropModule.Network v1", text);
+            Assert.Contains("BackpropModule.Network v2", text);
             Assert.Contains("bytes", text);
         }
     }

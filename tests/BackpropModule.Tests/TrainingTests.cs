@@ -235,6 +235,47 @@ namespace BackpropModule.Tests
             Assert.True(Convert.ToInt32(r.Objects[2]) >= 1);
         }
 
+        [Fact]
+        public void StopInsideAnEpochThenResumeEqualsAnUninterruptedRunAndTheHistoryIsOnTheNetwork()
+        {
+            ps.Run("$global:s2Net = New-Network -LayerSizes 2,20,3 -Seed 1; $global:s2Data = New-Dataset -Kind Spiral -Count 100 -Seed 1; " +
+                   "$global:s2V0 = $global:s2Net.Version; $global:s2H = 'old'").AssertNoErrors();
+            using var shell = PowerShell.Create();
+            shell.Runspace = ps.Runspace;
+            shell.AddScript("$global:s2H = $global:s2Net | Start-Training -TrainingData $global:s2Data -Epochs 100000 -BatchSize 7 -Optimizer Adam -Seed 1");
+            // The records go to the variable, not to the output, so the stop is triggered from the progress stream.
+            int stopped = 0;
+            shell.Streams.Progress.DataAdded += (s, e) =>
+            {
+                var p = shell.Streams.Progress[e.Index];
+                if (p.CurrentOperation != null && !p.CurrentOperation.StartsWith("Epoch 1") && !p.CurrentOperation.StartsWith("Epoch 2") &&
+                    Interlocked.Exchange(ref stopped, 1) == 0) shell.BeginStop(null, null);
+            };
+            var async = shell.BeginInvoke();
+            Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(3)), "the pipeline did not stop");
+            try { shell.EndInvoke(async); } catch (PipelineStoppedException) { }
+            Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+            var r = ps.Run(@"
+                $n = $global:s2Net; $cp = $n.Checkpoint
+                $global:s2H
+                $n.History.Count; $cp.EpochsCompleted; $cp.SamplesCompleted; $n.Version - $global:s2V0
+                $null = $n | Start-Training -TrainingData $global:s2Data -Epochs 1 -Resume
+                $whole = New-Network -LayerSizes 2,20,3 -Seed 1
+                $null = $whole | Start-Training -TrainingData $global:s2Data -Epochs ($cp.EpochsCompleted + 1) -BatchSize 7 -Optimizer Adam -Seed 1
+                $same = $true
+                for ($i = 0; $i -lt $whole.Parameters.Count; $i++) { if (-not $whole.Parameters[$i].Value.BitwiseEquals($n.Parameters[$i].Value)) { $same = $false } }
+                $same
+                ($n.History.TrainingLoss -join ',') -eq ($whole.History.TrainingLoss -join ',')").AssertNoErrors();
+            Assert.Equal("old", r.Objects[0].ToString());          // PowerShell did not assign the stopped command's output...
+            int completed = Convert.ToInt32(r.Objects[2]), samples = Convert.ToInt32(r.Objects[3]);
+            Assert.Equal(completed, Convert.ToInt32(r.Objects[1])); // ...but the network kept a record per completed epoch
+            Assert.True(completed >= 2);
+            Assert.Equal(0, samples % 7);
+            Assert.Equal(completed * 43L + samples / 7, Convert.ToInt64(r.Objects[4])); // the checkpoint is where the weights are
+            Assert.True((bool)r.Objects[5], "stop + resume differs from the uninterrupted run");
+            Assert.True((bool)r.Objects[6]);
+        }
+
         [Theory]
         [InlineData("Start-Training")]
         [InlineData("Test-Network")]

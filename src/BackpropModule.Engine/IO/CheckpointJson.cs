@@ -11,7 +11,7 @@ namespace BackpropModule.Engine.IO
     /// The <c>checkpoint</c> member of a network file. Version 1 holds epochsCompleted, randomState (six
     /// decimal strings), optimizerName, optimizerSettings and optimizerState. Version 2 adds where a
     /// stopped epoch stands (samplesCompleted, epochLossSum, epochCorrect) and what the run depends on
-    /// (batchSize, shuffle, data: { count, featureCount, targetWidth, fingerprint }). A checkpoint that
+    /// (batchSize, shuffle, clipNorm, data: { count, featureCount, targetWidth, fingerprint }). A checkpoint that
     /// could not be resumed (see <see cref="TrainingCheckpoint.Problem"/>) is refused when read.
     /// </summary>
     internal static class CheckpointJson
@@ -19,7 +19,7 @@ namespace BackpropModule.Engine.IO
         private const string Where = "payload.checkpoint";
 
         private static readonly string[] Version1 = { "epochsCompleted", "randomState", "optimizerName", "optimizerSettings", "optimizerState" };
-        private static readonly string[] Version2 = Version1.Concat(new[] { "samplesCompleted", "epochLossSum", "epochCorrect", "batchSize", "shuffle", "data" }).ToArray();
+        private static readonly string[] Version2 = Version1.Concat(new[] { "samplesCompleted", "epochLossSum", "epochCorrect", "batchSize", "shuffle", "clipNorm", "data" }).ToArray();
 
         internal static void Write(JsonWriter w, TrainingCheckpoint cp, Action<JsonWriter, int, IReadOnlyList<KeyValuePair<string, Tensor>>> writeTensors)
         {
@@ -47,6 +47,7 @@ namespace BackpropModule.Engine.IO
             if (cp.OptimizerState == null) w.Raw("null"); else writeTensors(w, 3, cp.OptimizerState);
             w.Name(3, "batchSize", false).Raw(cp.BatchSize > 0 ? Int(cp.BatchSize) : "null");
             w.Name(3, "shuffle", false).Raw(cp.Shuffle == null ? "null" : cp.Shuffle.Value ? "true" : "false");
+            w.Name(3, "clipNorm", false).Raw(cp.ClipNorm.HasValue ? TensorCodec.FormatScalar(cp.ClipNorm.Value) : "null");
             w.Name(3, "data", false);
             if (cp.Data == null) w.Raw("null");
             else
@@ -82,6 +83,7 @@ namespace BackpropModule.Engine.IO
             if (f.Has("epochCorrect")) cp.EpochCorrect = f.Integer("epochCorrect", 0, int.MaxValue);
             if (f.Has("batchSize")) cp.BatchSize = (int)f.Integer("batchSize", 1, int.MaxValue);
             if (f.Has("shuffle")) cp.Shuffle = Boolean(value, "shuffle", target);
+            if (f.Has("clipNorm")) cp.ClipNorm = TensorCodec.ParseScalar(f.Get("clipNorm", JsonKind.Number), Where + ".clipNorm", target);
             if (f.Has("data")) cp.Data = ReadData(f.Get("data", JsonKind.Object), target);
             string problem = cp.Problem();
             if (problem != null) throw JsonFields.Invalid(target, $"{Where}: {problem}.");

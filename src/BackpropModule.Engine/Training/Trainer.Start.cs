@@ -61,6 +61,7 @@ namespace BackpropModule.Engine.Training
             run.Summary.Seed = seed;
             run.RequestedBatchSize = options.BatchSize ?? DefaultBatchSize;
             run.Shuffle = options.Shuffle ?? true;
+            run.ClipNorm = options.ClipNorm;
             run.Epoch = 1;
             run.LastEpoch = options.Epochs;
         }
@@ -84,6 +85,7 @@ namespace BackpropModule.Engine.Training
                     $"The checkpoint is after epoch {cp.EpochsCompleted}; {options.Epochs} more epochs would pass the largest epoch number, {int.MaxValue}.");
             run.RequestedBatchSize = options.BatchSize ?? (cp.BatchSize > 0 ? cp.BatchSize : DefaultBatchSize);
             run.Shuffle = options.Shuffle ?? cp.Shuffle ?? true;
+            run.ClipNorm = options.ClipNorm ?? cp.ClipNorm; // like the learning rate: may be changed, kept when not given
             CheckSameTrajectory(cp, run);
 
             run.Optimizer = given ?? OptimizerFactory.FromCheckpoint(cp);

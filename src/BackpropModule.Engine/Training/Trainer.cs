@@ -104,6 +104,7 @@ namespace BackpropModule.Engine.Training
                     ? "the loss is " + Format(r.Loss) + " or a gradient is not finite"
                     : run.Guard.Observe(r.Loss);
                 if (why != null) throw Diverged(run, why);
+                if (run.ClipNorm.HasValue) ClipByGlobalNorm(run.Workspace.Gradients, run.ClipNorm.Value);
                 run.Optimizer.Step(net, run.Workspace.Gradients);
                 run.ChangedSinceBest = true;
                 run.LossSum += r.Loss * count; run.Correct += r.Correct; run.Position += count;
@@ -199,12 +200,37 @@ namespace BackpropModule.Engine.Training
                 OptimizerName = run.Optimizer.Name,
                 OptimizerSettings = run.Optimizer.Settings.ToDictionary(kv => kv.Key, kv => kv.Value),
                 OptimizerState = run.Optimizer.SaveState(),
-                BatchSize = run.RequestedBatchSize, Shuffle = run.Shuffle, Data = run.Data,
+                BatchSize = run.RequestedBatchSize, Shuffle = run.Shuffle, ClipNorm = run.ClipNorm, Data = run.Data,
             };
             net.Checkpoint = cp;
             if (run.LastGood == null) run.LastGood = net.SnapshotParameters();
             else for (int p = 0; p < run.LastGood.Length; p++) net.Parameters[p].Value.CopyTo(run.LastGood[p]);
             run.LastGoodOptimizerState = cp.OptimizerState;
+        }
+
+        /// <summary>
+        /// Gradient clipping by global norm: ‖g‖ = √(Σₚ Σᵢ gₚᵢ²) over every parameter's gradient; when it exceeds
+        /// c every gradient is multiplied by c/‖g‖, so the step keeps its direction and its length is bounded.
+        /// </summary>
+        /// <remarks>NOTE: the sum of squares is finite here (the gradients were just checked finite, and a square
+        /// overflows only above 1.3e154, where the divergence rule has long fired); it is summed in one fixed order.</remarks>
+        internal static double ClipByGlobalNorm(Tensors.Tensor[] gradients, double c)
+        {
+            double sum = 0;
+            for (int p = 0; p < gradients.Length; p++)
+            {
+                double[] g = gradients[p].Data;
+                for (int i = 0; i < g.Length; i++) sum += g[i] * g[i];
+            }
+            double norm = Math.Sqrt(sum);
+            if (!(norm > c)) return norm;
+            double scale = c / norm;
+            for (int p = 0; p < gradients.Length; p++)
+            {
+                double[] g = gradients[p].Data;
+                for (int i = 0; i < g.Length; i++) g[i] *= scale;
+            }
+            return norm;
         }
 
         private void RestoreBest(TrainingRun run)

@@ -53,6 +53,9 @@ namespace BackpropModule.Engine.Training
         /// <summary>Whether the run shuffles every epoch; null when unknown (an older checkpoint).</summary>
         public bool? Shuffle { get; set; }
 
+        /// <summary>The global norm gradients were clipped to, or null when the run did not clip.</summary>
+        public double? ClipNorm { get; set; }
+
         /// <summary>What identifies the training data; null when unknown (an older checkpoint).</summary>
         public DataFingerprint Data { get; set; }
 
@@ -75,6 +78,7 @@ namespace BackpropModule.Engine.Training
             if (!(EpochLossSum >= 0) || double.IsInfinity(EpochLossSum)) return "epochLossSum must be a finite number ≥ 0";
             if (EpochCorrect < 0 || EpochCorrect > SamplesCompleted) return $"epochCorrect is {EpochCorrect}; it must be between 0 and samplesCompleted ({SamplesCompleted})";
             if (SamplesCompleted == 0 && (EpochLossSum != 0 || EpochCorrect != 0)) return "epochLossSum and epochCorrect must be 0 at an epoch boundary";
+            if (ClipNorm.HasValue && (!(ClipNorm.Value > 0) || double.IsInfinity(ClipNorm.Value))) return "clipNorm must be a positive finite number";
             if (BatchSize < 0) return $"batchSize is {BatchSize}; it cannot be negative";
             if (RandomState != null)
             {

@@ -45,6 +45,13 @@ namespace BackpropModule.Engine.Training
         /// <summary>Continue from the network's checkpoint (epoch count, shuffling state, optimizer).</summary>
         public bool Resume { get; set; }
 
+        /// <summary>
+        /// Clip the gradients by their global norm: when ‖g‖ = √(Σ over every parameter of Σ g²) exceeds this,
+        /// every gradient is scaled by ClipNorm / ‖g‖ before the step (Pascanu et al. 2013). Null: no clipping,
+        /// or on resume the checkpoint's value.
+        /// </summary>
+        public double? ClipNorm { get; set; }
+
         /// <summary>Resume even when the batch size, shuffling or data differ from the checkpoint's.</summary>
         public bool Force { get; set; }
 
@@ -55,6 +62,8 @@ namespace BackpropModule.Engine.Training
             if (LearningRate.HasValue && (!(LearningRate.Value > 0) || double.IsInfinity(LearningRate.Value)))
                 throw new BackpropException(ErrorIds.LearningRateInvalid, ErrorKind.InvalidArgument, LearningRate.Value,
                     $"The learning rate must be a positive finite number; got {LearningRate.Value.ToString(CultureInfo.InvariantCulture)}.");
+            if (ClipNorm.HasValue && (!(ClipNorm.Value > 0) || double.IsInfinity(ClipNorm.Value)))
+                throw Invalid(ClipNorm.Value, $"The gradient clipping norm must be a positive finite number; got {ClipNorm.Value.ToString(CultureInfo.InvariantCulture)}.");
             if (BatchSize < 1) throw Invalid(BatchSize, $"The batch size must be at least 1; got {BatchSize}.");
             if (Patience < 1) throw Invalid(Patience, $"Patience must be at least 1 epoch; got {Patience}.");
             if (!(MinDelta >= 0) || double.IsInfinity(MinDelta))

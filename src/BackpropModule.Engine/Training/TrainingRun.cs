@@ -15,6 +15,7 @@ namespace BackpropModule.Engine.Training
         internal DataFingerprint Data;
         internal int Count, BatchSize, RequestedBatchSize, Batches, LastEpoch;
         internal bool Shuffle;
+        internal double? ClipNorm;
         internal BatchWorkspace Workspace, ValidationWorkspace;
         internal DivergenceGuard Guard;
 

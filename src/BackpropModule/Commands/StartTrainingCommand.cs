@@ -81,6 +81,11 @@ namespace BackpropModule.Commands
         [Parameter]
         public SwitchParameter Resume { get; set; }
 
+        /// <summary>Clip the gradients by their global norm to at most this before every step (no clipping by default).</summary>
+        [Parameter]
+        [ValidateRange(double.Epsilon, double.MaxValue)]
+        public double ClipGradientNorm { get; set; }
+
         /// <summary>With -Resume: continue even if the batch size, shuffling or data differ from the checkpoint's.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -103,6 +108,7 @@ namespace BackpropModule.Commands
             {
                 Epochs = Epochs, Validation = ValidationData, EarlyStopping = EarlyStopping, Patience = Patience, MinDelta = MinDelta,
                 Resume = Resume, Force = Force, Seed = Seed,
+                ClipNorm = MyInvocation.BoundParameters.ContainsKey(nameof(ClipGradientNorm)) ? ClipGradientNorm : (double?)null,
                 // Not given: the default, or on -Resume the checkpoint's value (so a resume needs no repeated options).
                 BatchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
                 Shuffle = NoShuffle.IsPresent ? !NoShuffle.ToBool() : (bool?)null,
