@@ -115,3 +115,22 @@ Describe 'Tutorial 004: gradient check with h = 1e-4' {
         }
     }
 }
+
+Describe 'about_BackpropModule_Tutorials' {
+    BeforeAll { $path = Join-Path $PSScriptRoot '../en-US/about_BackpropModule_Tutorials.help.txt' }
+
+    It 'is found by Get-Help' {
+        (Get-Help about_BackpropModule_Tutorials | Out-String) | Should -BeLike '*TUTORIAL 003*'
+    }
+
+    It 'fits in 80 columns of ASCII' {
+        foreach ($line in [System.IO.File]::ReadAllLines($path)) {
+            $line.Length | Should -BeLessOrEqual 80 -Because $line
+            $line | Should -Not -Match '[^\x00-\x7F]'
+        }
+    }
+
+    It 'names every tutorial and its factors' -ForEach '000', '001', '002', '003', '004', '1e-8', '1e-7', 'h = 1e-4', 'shuffle' {
+        [System.IO.File]::ReadAllText($path) | Should -BeLike "*$_*"
+    }
+}
