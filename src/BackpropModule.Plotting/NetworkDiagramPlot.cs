@@ -65,7 +65,7 @@ namespace BackpropModule.Plotting
                 line.MarkerSize = 0;
             }
             float marker = (float)Math.Max(6, Math.Min(30, 0.6 * (options.Height - 120) / tallest));
-            var balance = new ScottPlot.Colormaps.Balance();
+            var balance = PlotCanvas.Diverging();
             for (int l = 0; l < sizes.Length; l++)
                 for (int u = 0; u < sizes[l]; u++)
                 {
