@@ -21,7 +21,7 @@ param(
 )
 
 if ($Quick) { $Epochs = 301 }
-$null = New-Item -ItemType Directory -Path $OutputFolder -Force
+$null = [System.IO.Directory]::CreateDirectory($OutputFolder)
 
 $data = New-Dataset -Kind Sine
 $data | Out-Default
@@ -32,7 +32,7 @@ $net | Out-Default
 # Trained in chunks: each $net written in the script block reaches Export-Plot as a snapshot before
 # the next chunk trains it further (-Resume continues the same run, so the records are those of one run).
 $chunks = if ($Quick) { 100, 100, 100 } else { 200, 200, 600, 1000 }
-$chunks[-1] += $Epochs - ($chunks | Measure-Object -Sum).Sum
+$chunks[-1] += $Epochs - [System.Linq.Enumerable]::Sum([int[]]$chunks)
 $history = [System.Collections.Generic.List[object]]::new()
 $snapshots = [System.IO.Path]::Combine($OutputFolder, 'sine-snapshots.png')
 & {

@@ -15,7 +15,7 @@ param(
 )
 
 if ($Quick) { $Epochs = 40 }
-$null = New-Item -ItemType Directory -Path $OutputFolder -Force
+$null = [System.IO.Directory]::CreateDirectory($OutputFolder)
 
 $train = New-Dataset -Kind Spiral -Count 100 -Seed $Seed
 $valid = New-Dataset -Kind Spiral -Count 40 -Seed ($Seed + 100)

@@ -26,7 +26,7 @@ param(
     [string] $OutputFolder = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'BackpropModule', 'pictures'),
     [switch] $Quick
 )
-$null = New-Item -ItemType Directory -Path $OutputFolder -Force
+$null = [System.IO.Directory]::CreateDirectory($OutputFolder)
 
 $images = [System.IO.Path]::Combine($Path, 'train-images-idx3-ubyte.gz')
 if ([System.IO.File]::Exists($images)) {
