@@ -7,9 +7,15 @@
     Test-Network then prints the accuracy, the confusion matrix (rows = actual, columns = predicted)
     and precision, recall and F1 per class. -Quick trains 40 epochs.
 #>
-param([int] $Epochs = 300, [int] $Seed = 1, [switch] $Quick)
+param(
+    [int] $Epochs = 300,
+    [int] $Seed = 1,
+    [string] $OutputFolder = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'BackpropModule', 'pictures'),
+    [switch] $Quick
+)
 
 if ($Quick) { $Epochs = 40 }
+$null = [System.IO.Directory]::CreateDirectory($OutputFolder)
 
 $train = New-Dataset -Kind Spiral -Count 100 -Seed $Seed
 $valid = New-Dataset -Kind Spiral -Count 40 -Seed ($Seed + 100)
@@ -29,3 +35,10 @@ $history | Where-Object { $_.Epoch -le 3 -or $_.Epoch % 20 -eq 0 -or $_.Epoch -e
 $adam | Out-Default
 
 $net | Test-Network -Data $valid
+
+# Pictures: the regions the network carves out of the plane, its diagram (edges coloured by the sign
+# of the weight, thicker when larger), and the loss and accuracy curves.
+$net | Export-Plot -Path ([System.IO.Path]::Combine($OutputFolder, 'spiral-regions.png')) -Data $train
+$net | Export-Plot -Path ([System.IO.Path]::Combine($OutputFolder, 'spiral-network.png')) -Kind NetworkDiagram -Height 800
+$history | Export-Plot -Path ([System.IO.Path]::Combine($OutputFolder, 'spiral-training.png')) -Width 1000 -Height 450
+"Pictures written to $OutputFolder (spiral-regions.png, spiral-network.png, spiral-training.png)." | Out-Default

@@ -10,6 +10,9 @@
     When Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist), the same pipeline
     runs on the built-in spiral dataset so the script always shows a complete run.
     -Quick trains one epoch on the first 6,000 images (a few seconds).
+
+    Pictures go to -OutputFolder: the loss and accuracy curves, the confusion matrix and, on
+    Fashion-MNIST, the first layer's weights as one 28×28 tile per hidden unit.
 .EXAMPLE
     ./examples/07-TrainFashionMnist.ps1 -Optimizer SGD -LearningRate 0.1
 #>
@@ -20,8 +23,10 @@ param(
     [string] $Optimizer = 'Adam',
     [double] $LearningRate = 0,
     [int] $Seed = 1,
+    [string] $OutputFolder = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'BackpropModule', 'pictures'),
     [switch] $Quick
 )
+$null = [System.IO.Directory]::CreateDirectory($OutputFolder)
 
 $images = [System.IO.Path]::Combine($Path, 'train-images-idx3-ubyte.gz')
 if ([System.IO.File]::Exists($images)) {
@@ -48,7 +53,19 @@ if ($sizes[0] -eq 2 -and $LearningRate -le 0 -and $Optimizer -ne 'SGD') { $rate 
 $opt = New-Optimizer -Name $Optimizer -LearningRate $rate
 
 # One record per epoch, written as each epoch ends.
+$history = [System.Collections.Generic.List[object]]::new()
 $net | Start-Training -TrainingData $train -ValidationData $test -Epochs $Epochs -BatchSize 100 `
-    -Optimizer $opt -Seed $Seed | Out-Default
+    -Optimizer $opt -Seed $Seed | ForEach-Object { $history.Add($_); $_ } | Out-Default
 
-$net | Test-Network -Data $test
+$history = $history.ToArray()
+$evaluation = $net | Test-Network -Data $test
+$evaluation
+
+$pictures = @('fashion-training.png', 'fashion-confusion.png')
+$history | Export-Plot -Path ([System.IO.Path]::Combine($OutputFolder, $pictures[0])) -Width 1000 -Height 450
+$evaluation | Export-Plot -Path ([System.IO.Path]::Combine($OutputFolder, $pictures[1])) -Width 800 -Height 700
+if ($sizes[0] -eq 784) {
+    $pictures += 'fashion-weights.png'
+    $net | Export-Plot -Path ([System.IO.Path]::Combine($OutputFolder, $pictures[2])) -Kind WeightTiles -Width 900 -Height 900
+}
+"Pictures written to $OutputFolder ($($pictures -join ', '))." | Out-Host

@@ -26,7 +26,6 @@ namespace BackpropModule.Plotting
             var map = plot.Add.Heatmap(shares);
             map.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
             map.ManualRange = new ScottPlot.Range(0, 1);
-            map.Extent = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5);
             var bar = plot.Add.ColorBar(map, Edge.Right);
             bar.Label = "share of the actual class";
             float fontSize = k <= 5 ? 16 : k <= 10 ? 12 : 9;

@@ -60,7 +60,6 @@ namespace BackpropModule.Plotting
                 m.LegendText = string.IsNullOrEmpty(name) || char.IsDigit(name[0]) ? "class " + (name ?? k.ToString(System.Globalization.CultureInfo.InvariantCulture)) : name;
             }
             plot.Axes.SetLimits(x0, x1, y0, y1);
-            plot.Axes.SquareUnits();
             plot.Title(options.TitleOr($"Decision regions of {network.Architecture} on {data.Name}"));
             plot.XLabel("x1");
             plot.YLabel("x2");

@@ -37,9 +37,9 @@ namespace BackpropModule.Plotting
             double m = PlotCanvas.MaxAbs(values);
             var plot = PlotCanvas.NewPlot();
             var map = plot.Add.Heatmap(values);
-            map.Colormap = new ScottPlot.Colormaps.Balance();
+            map.Colormap = PlotCanvas.Diverging();
             map.ManualRange = new ScottPlot.Range(-m, m);
-            map.Extent = new CoordinateRect(-0.5, tensor.Columns - 0.5, -0.5, tensor.Rows - 0.5);
+            // NOTE: without an Extent ScottPlot centres cell (r, c) on (c, r); an Extent would put cell centres on its edges.
             var bar = plot.Add.ColorBar(map, Edge.Right);
             bar.Label = "value";
             plot.Title(title);

@@ -38,7 +38,9 @@ namespace BackpropModule.Plotting
             Check(network);
             int[] sizes = network.LayerSizes;
             int tallest = sizes.Max();
-            Func<int, int, (double X, double Y)> at = (layer, unit) => (layer, (sizes[layer] - 1) / 2.0 - unit);
+            // Narrow layers are spread out (up to a third of the height between units) instead of huddling in the middle.
+            Func<int, double> spacing = layer => sizes[layer] == tallest ? 1.0 : Math.Min((double)tallest / sizes[layer], tallest / 3.0);
+            Func<int, int, (double X, double Y)> at = (layer, unit) => (layer, ((sizes[layer] - 1) / 2.0 - unit) * spacing(layer));
             double maxEdge = values.Where((t, i) => i % 2 == 0).Select(t => t.MaxAbs()).DefaultIfEmpty(0).Max();
             double maxBias = values.Where((t, i) => i % 2 == 1).Select(t => t.MaxAbs()).DefaultIfEmpty(0).Max();
             if (maxEdge == 0) maxEdge = 1;
@@ -63,7 +65,7 @@ namespace BackpropModule.Plotting
                 line.MarkerSize = 0;
             }
             float marker = (float)Math.Max(6, Math.Min(30, 0.6 * (options.Height - 120) / tallest));
-            var balance = new ScottPlot.Colormaps.Balance();
+            var balance = PlotCanvas.Diverging();
             for (int l = 0; l < sizes.Length; l++)
                 for (int u = 0; u < sizes[l]; u++)
                 {

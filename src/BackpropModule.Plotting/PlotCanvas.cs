@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScottPlot;
@@ -132,6 +133,13 @@ namespace BackpropModule.Plotting
             foreach (double v in values) if (!double.IsNaN(v)) m = Math.Max(m, Math.Abs(v));
             return m > 0 ? m : 1;
         }
+
+        /// <summary>
+        /// The diverging scale of every signed picture: blue for negative, near-white for zero, red
+        /// for positive (ColorBrewer's RdBu, whose ends stay readable, unlike cmocean's near-black Balance).
+        /// </summary>
+        internal static IColormap Diverging() => new ScottPlot.Colormaps.CustomInterpolated(
+            new[] { "#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b" }.Select(Color.FromHex).ToArray());
 
         /// <summary>Columns of a near-square grid for <paramref name="count"/> panels.</summary>
         internal static int GridColumns(int count) => Math.Max(1, (int)Math.Ceiling(Math.Sqrt(count)));

@@ -38,16 +38,33 @@ namespace BackpropModule.Plotting
             plot.YLabel(log ? "Loss (log scale)" : "Loss");
             if (log)
             {
-                // NOTE: ScottPlot has no logarithmic axis; log10 of the loss is drawn and the ticks are labelled 10^y.
-                plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-                {
-                    MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-                    IntegerTicksOnly = true,
-                    LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture),
-                };
+                var values = new[] { "TrainingLoss", "ValidationLoss" }.SelectMany(c => history.Points(c, positiveOnly: true).Y).Select(Math.Log10).ToArray();
+                if (values.Length > 0) plot.Axes.Left.TickGenerator = LogTicks(values.Min(), values.Max());
             }
             Finish(plot, history);
             return plot;
+        }
+
+        /// <summary>
+        /// Ticks for log10-transformed values, labelled with the values themselves: every decade, and
+        /// 2 and 5 (or every digit) in between when the data spans only a few decades.
+        /// </summary>
+        // NOTE: ScottPlot has no logarithmic axis; log10 of the loss is drawn and the ticks are placed here.
+        internal static ScottPlot.TickGenerators.NumericManual LogTicks(double lo, double hi)
+        {
+            double span = Math.Max(hi - lo, 1e-9);
+            int[] mantissas = span < 0.8 ? new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 } : span < 2.5 ? new[] { 1, 2, 5 } : new[] { 1 };
+            int step = span > 8 ? 2 : 1;
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            for (int decade = (int)Math.Floor(lo) - 1; decade <= (int)Math.Ceiling(hi) + 1; decade++)
+                foreach (int m in mantissas)
+                {
+                    double position = decade + Math.Log10(m);
+                    if (position < lo - 0.05 * span || position > hi + 0.05 * span) continue;
+                    if (m == 1 && decade % step != 0) continue;
+                    ticks.AddMajor(position, (m * Math.Pow(10, decade)).ToString("G3", CultureInfo.InvariantCulture));
+                }
+            return ticks;
         }
 
         private static Plot AccuracyPlot(TrainingHistory history)

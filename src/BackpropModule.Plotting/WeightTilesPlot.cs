@@ -47,7 +47,7 @@ namespace BackpropModule.Plotting
             }
             var plot = PlotCanvas.NewPlot();
             var map = plot.Add.Heatmap(mosaic);
-            map.Colormap = new ScottPlot.Colormaps.Balance();
+            map.Colormap = PlotCanvas.Diverging();
             map.ManualRange = new ScottPlot.Range(-1, 1);
             map.NaNCellColor = Colors.White;
             var bar = plot.Add.ColorBar(map, Edge.Right);

@@ -72,7 +72,7 @@ namespace BackpropModule.Commands
             bool color = !NoColor && UseColor(this);
             string[] lines;
             if (networks.Count > 0) lines = Fit(width, color);
-            else if (history.Count > 0) lines = LossChart(new TrainingHistory(history.Columns, history.Rows), width, Height, Title, LogScale, color);
+            else if (history.Count > 0) lines = Engine(() => LossChart(new TrainingHistory(history.Columns, history.Rows), width, Height, Title, LogScale, color));
             else
             {
                 Throw(ErrorIds.PlotInputEmpty, ErrorKind.InvalidArgument, null, "There is nothing to draw: pipe training records or networks (with -Data) to Show-Plot.");
