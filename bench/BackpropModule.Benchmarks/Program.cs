@@ -18,6 +18,11 @@ namespace BackpropModule.Benchmarks
                 EpochPhases.Run(args.Length > 1 ? int.Parse(args[1]) : 6);
                 return;
             }
+            if (args.Length > 0 && args[0] == "--gradient-noise")
+            {
+                GradientCheckTiming.Noise();
+                return;
+            }
             if (args.Length > 0 && args[0] == "--gradient-check")
             {
                 int rounds = args.Length > 1 ? int.Parse(args[1]) : 5;
