@@ -157,14 +157,19 @@ namespace BackpropModule.Tests
         [Fact]
         public async System.Threading.Tasks.Task The_netstandard_build_saves_and_exports_in_a_fresh_process()
         {
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+            // The pinned pwsh from the repository's tool manifest (dotnet tool restore), in a fresh process.
+            var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
+                WorkingDirectory = ps.RepositoryRoot,
             };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BackpropModule.ScriptRunner.dll"));
-            start.ArgumentList.Add(Path.Combine(ps.RepositoryRoot, "examples", "06-SaveAndExport.ps1"));
+            foreach (string a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command",
+                "$ErrorActionPreference = 'Stop'; Import-Module $env:BACKPROP_TEST_MODULE; & $env:BACKPROP_TEST_SCRIPT" })
+                start.ArgumentList.Add(a);
+            start.Environment["BACKPROP_TEST_MODULE"] = ps.ModuleManifest;
+            start.Environment["BACKPROP_TEST_SCRIPT"] = Path.Combine(ps.RepositoryRoot, "examples", "06-SaveAndExport.ps1");
             start.Environment["BACKPROP_BUILD"] = "netstandard2.0";
             using var process = System.Diagnostics.Process.Start(start);
             var stdoutTask = process.StandardOutput.ReadToEndAsync();

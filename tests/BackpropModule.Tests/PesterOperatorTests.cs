@@ -7,6 +7,9 @@ namespace BackpropModule.Tests
     /// <summary>
     /// Should -PassGradientCheck without Pester: a stand-in Add-ShouldOperator captures what the
     /// module registers on import, and the captured test script block is invoked the way Pester does.
+    /// NOT a lasting home: these scenarios (accepted inputs, failure message, -Negate, tolerance)
+    /// belong in tests/Gradients.Tests.ps1 with the operator's other tests, and go when it has them;
+    /// the registration and every activation × output already run there in real Pester.
     /// </summary>
     public class PesterOperatorTests : IClassFixture<PowerShellSession>
     {
@@ -33,14 +36,6 @@ namespace BackpropModule.Tests
             $should = $global:capturedShould.Test
 ";
 
-        [Fact]
-        public void TheOperatorIsRegisteredAsPassGradientCheck()
-        {
-            var r = ps.Run("$global:capturedShould.Name; $global:capturedShould.SupportsArrayInput").AssertNoErrors();
-            Assert.Equal("PassGradientCheck", r.Objects[0]);
-            Assert.Equal(true, r.Objects[1]);
-        }
-
         [Theory]
         [InlineData("$pass")]
         [InlineData("$good")]
@@ -49,23 +44,6 @@ namespace BackpropModule.Tests
         public void ACorrectGradientSucceeds(string actual)
         {
             var r = ps.Run(Setup + "& $should -ActualValue " + actual).AssertNoErrors();
-            Assert.True((bool)PS.Prop(r.Output.Single(), "Succeeded"), (string)PS.Prop(r.Output.Single(), "FailureMessage"));
-        }
-
-        public static System.Collections.Generic.IEnumerable<object[]> Combinations() =>
-            from a in new[] { "ReLU", "Sigmoid", "Tanh" }
-            from o in new[] { "Softmax", "Identity", "Sigmoid" }
-            select new object[] { a, o };
-
-        [Theory]
-        [MemberData(nameof(Combinations))]
-        public void EveryCombinationPassesTheOperator(string activation, string output)
-        {
-            var r = ps.Run(@"
-                $x = @(@(0.1, -0.2, 0.3), @(-1, 0.5, 2))
-                $t = if ($args[1] -eq 'Softmax') { @(1, 0) } else { @(@(1, 0), @(0, 1)) }
-                $pass = New-Network -LayerSizes 3, 4, 2 -Activation $args[0] -Output $args[1] -Seed 8 | Invoke-Forward -X $x -T $t
-                & $global:capturedShould.Test -ActualValue $pass", activation, output).AssertNoErrors();
             Assert.True((bool)PS.Prop(r.Output.Single(), "Succeeded"), (string)PS.Prop(r.Output.Single(), "FailureMessage"));
         }
 
