@@ -1,8 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Gradient checks for every hidden activation x output combination, a deliberately broken gradient,
 # and the Should -PassGradientCheck operator. Run with: Invoke-Pester ./tests/Gradients.Tests.ps1
-# (build first: dotnet build BackpropModule.slnx). The same scenarios run in the hosted xunit suite
-# (tests/BackpropModule.Tests/GradientCheckTests.cs and PesterOperatorTests.cs).
+# (build first). The Should operator is tested here only, in the Pester it extends.
 
 BeforeDiscovery {
     $combinations = foreach ($activation in 'ReLU', 'Sigmoid', 'Tanh') {
@@ -100,6 +99,41 @@ Describe 'Test-Gradient' {
             $null = $net | Test-Gradient @batch -Epsilon 0.05
             for ($i = 0; $i -lt $before.Count; $i++) { $net.Parameters[$i].Value.BitwiseEquals($before[$i]) | Should -BeTrue }
             $net.Version | Should -Be $version
+        }
+    }
+}
+Describe 'Should -PassGradientCheck' {
+    BeforeAll {
+        $x = @(@(0.1, -0.2, 0.3, 0.4, 0.9, -1), @(-1, 0.5, 2, 0, 1, 1), @(0.3, 0.3, -0.7, 0.2, 0, 0.5))
+        $net = New-Network -LayerSizes 6, 8, 4 -Activation Sigmoid -Output Softmax -Seed 5
+        $pass = $net | Invoke-Forward -InputObject $x -Target 2, 0, 3
+        $good = $pass | Invoke-Backward
+        $broken = $pass | Invoke-Backward
+        $broken.dW1[5, 7] += 1e-3
+    }
+    Context 'Given a correct gradient as <Form>' -ForEach @(
+        @{ Form = 'a forward pass'; Make = { $pass } }
+        @{ Form = 'gradients'; Make = { $good } }
+        @{ Form = 'the results of Test-Gradient'; Make = { $net | Test-Gradient -InputObject $x -Target 2, 0, 3 } }
+        @{ Form = 'a Test-Gradient summary'; Make = { $good | Test-Gradient -Summary } }
+    ) {
+        It 'passes' {
+            & $Make | Should -PassGradientCheck
+        }
+    }
+    Context 'Given a gradient broken at dW1[5,7]' {
+        It 'fails naming the parameter, row, column and both values, with the reason' {
+            { $broken | Should -PassGradientCheck -Because 'backprop must be right' } |
+                Should -Throw -ExpectedMessage '*because backprop must be right*dW1 at row 5, column 7*analytic*numerical*'
+        }
+        It 'passes with a tolerance every finite relative error meets' {
+            # |a - n| / max(|a|, |n|) of finite values never exceeds 2.
+            $broken | Should -PassGradientCheck 5
+        }
+    }
+    Context 'Given something that is not a pass, gradients or a check result' {
+        It 'fails and says what it needs' {
+            { $net | Should -PassGradientCheck } | Should -Throw -ExpectedMessage '*needs a ForwardPass*'
         }
     }
 }
