@@ -1,7 +1,10 @@
 # Pester 5: every example in the help runs as written. Each MAML example's code runs in a fresh
 # scope in its own folder, with errors terminating (so any error fails it), and its output goes
 # through the default formatting at 80 columns. Each about topic's "PS>" sessions run line by line in one scope per
-# section; where a line is followed by a one-line output, that output must be what the line prints.
+# section (a ">>" line continues the line above it, as at the prompt), in a folder holding a copy of
+# examples/ and with the built module on PSModulePath, so "Import-Module BackpropModule" and
+# "./examples/..." work as written; where a line is followed by a one-line output, that output must
+# be what the line prints.
 
 BeforeDiscovery {
     Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'BackpropModule', 'BackpropModule.psd1')) -Force
@@ -29,6 +32,7 @@ BeforeDiscovery {
                 $current = @{ Code = $Matches[1]; Output = [System.Collections.Generic.List[string]]::new() }
                 $lines += $current
             }
+            elseif ($current -and $current.Output.Count -eq 0 -and $raw -match '^\s+>> ?(.*)$') { $current.Code += "`n" + $Matches[1] }
             elseif ($current -and $raw.Trim() -ne '') { $current.Output.Add($raw.Trim()) }
             else { $current = $null }
         }
@@ -61,9 +65,18 @@ Describe 'Help examples' {
 }
 
 Describe 'About topics' {
+    BeforeAll {
+        $modules = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', 'out'))
+        $oldModulePath = $env:PSModulePath
+        $env:PSModulePath = $modules + [System.IO.Path]::PathSeparator + $env:PSModulePath
+    }
+    AfterAll { $env:PSModulePath = $oldModulePath }
+
     It '<Topic> <Section> runs as written' -ForEach $sessions {
         $folder = [System.IO.Path]::Combine($TestDrive, "$Topic-$($Section -replace '\W', '')")
         $null = [System.IO.Directory]::CreateDirectory($folder)
+        if (($Lines.Code -join "`n") -match 'fashion-mnist' -and -not $hasFashion) { Set-ItResult -Skipped -Because 'Fashion-MNIST is not installed' }
+        Copy-Item -LiteralPath ([System.IO.Path]::Combine($PSScriptRoot, '..', 'examples')) -Destination $folder -Recurse
         Push-Location -LiteralPath $folder
         try {
             $ErrorActionPreference = 'Stop'
