@@ -107,6 +107,26 @@ Describe 'Start-Training' {
             { New-Network -LayerSizes 2, 20, 3 -Seed 1 | Start-Training $data -ClipGradientNorm 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
     }
+    Context 'Given -LearningRateSchedule' {
+        It 'shows each epoch''s rate in its record: <Kind>' -ForEach @(
+            @{ Kind = 'Step'; Extra = @{ StepSize = 2; Gamma = 0.5 }; Rates = 0.1, 0.1, 0.05, 0.05 }
+            @{ Kind = 'Exponential'; Extra = @{ Gamma = 0.5 }; Rates = 0.1, 0.05, 0.025, 0.0125 }
+        ) {
+            $net = New-Network -LayerSizes 2, 20, 3 -Seed 1
+            $log = $net | Start-Training $data -Epochs 4 -LearningRate 0.1 -LearningRateSchedule $Kind @Extra -Seed 2
+            $log.LearningRate | Should -Be $Rates
+        }
+        It 'continues the schedule on -Resume without repeating it' {
+            $net = New-Network -LayerSizes 2, 20, 3 -Seed 1
+            $null = $net | Start-Training $data -Epochs 2 -LearningRate 0.1 -LearningRateSchedule Exponential -Gamma 0.5 -Seed 2
+            $log = $net | Start-Training $data -Epochs 2 -Resume
+            $log.LearningRate | Should -Be 0.025, 0.0125
+        }
+        It 'refuses a minimum rate above the base rate' {
+            { New-Network -LayerSizes 2, 20, 3 -Seed 1 | Start-Training $data -LearningRate 0.1 -LearningRateSchedule Cosine -MinLearningRate 0.5 } |
+                Should -Throw -ErrorId 'TrainingOptionInvalid,*'
+        }
+    }
     Context 'Given a network that already holds infinite weights' {
         It 'fails with NetworkNotFinite, not a divergence' {
             $net = New-Network -LayerSizes 2, 20, 3 -Seed 1

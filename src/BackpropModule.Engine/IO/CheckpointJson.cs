@@ -11,7 +11,7 @@ namespace BackpropModule.Engine.IO
     /// The <c>checkpoint</c> member of a network file. Version 1 holds epochsCompleted, randomState (six
     /// decimal strings), optimizerName, optimizerSettings and optimizerState. Version 2 adds where a
     /// stopped epoch stands (samplesCompleted, epochLossSum, epochCorrect) and what the run depends on
-    /// (batchSize, shuffle, clipNorm, data: { count, featureCount, targetWidth, fingerprint }). A checkpoint that
+    /// (batchSize, shuffle, clipNorm, schedule with its state, data: { count, featureCount, targetWidth, fingerprint }). A checkpoint that
     /// could not be resumed (see <see cref="TrainingCheckpoint.Problem"/>) is refused when read.
     /// </summary>
     internal static class CheckpointJson
@@ -19,7 +19,7 @@ namespace BackpropModule.Engine.IO
         private const string Where = "payload.checkpoint";
 
         private static readonly string[] Version1 = { "epochsCompleted", "randomState", "optimizerName", "optimizerSettings", "optimizerState" };
-        private static readonly string[] Version2 = Version1.Concat(new[] { "samplesCompleted", "epochLossSum", "epochCorrect", "batchSize", "shuffle", "clipNorm", "data" }).ToArray();
+        private static readonly string[] Version2 = Version1.Concat(new[] { "samplesCompleted", "epochLossSum", "epochCorrect", "batchSize", "shuffle", "clipNorm", "schedule", "data" }).ToArray();
 
         internal static void Write(JsonWriter w, TrainingCheckpoint cp, Action<JsonWriter, int, IReadOnlyList<KeyValuePair<string, Tensor>>> writeTensors)
         {
@@ -48,6 +48,8 @@ namespace BackpropModule.Engine.IO
             w.Name(3, "batchSize", false).Raw(cp.BatchSize > 0 ? Int(cp.BatchSize) : "null");
             w.Name(3, "shuffle", false).Raw(cp.Shuffle == null ? "null" : cp.Shuffle.Value ? "true" : "false");
             w.Name(3, "clipNorm", false).Raw(cp.ClipNorm.HasValue ? TensorCodec.FormatScalar(cp.ClipNorm.Value) : "null");
+            w.Name(3, "schedule", false);
+            if (cp.Schedule == null) w.Raw("null"); else WriteSchedule(w, cp.Schedule);
             w.Name(3, "data", false);
             if (cp.Data == null) w.Raw("null");
             else
@@ -84,10 +86,40 @@ namespace BackpropModule.Engine.IO
             if (f.Has("batchSize")) cp.BatchSize = (int)f.Integer("batchSize", 1, int.MaxValue);
             if (f.Has("shuffle")) cp.Shuffle = Boolean(value, "shuffle", target);
             if (f.Has("clipNorm")) cp.ClipNorm = TensorCodec.ParseScalar(f.Get("clipNorm", JsonKind.Number), Where + ".clipNorm", target);
+            if (f.Has("schedule")) cp.Schedule = ReadSchedule(f.Get("schedule", JsonKind.Object), target);
             if (f.Has("data")) cp.Data = ReadData(f.Get("data", JsonKind.Object), target);
             string problem = cp.Problem();
             if (problem != null) throw JsonFields.Invalid(target, $"{Where}: {problem}.");
             return cp;
+        }
+
+        private static readonly string[] ScheduleMembers =
+            { "kind", "stepSize", "gamma", "minRate", "patience", "totalEpochs", "baseRate", "currentRate", "bestLoss", "wait" };
+
+        private static void WriteSchedule(JsonWriter w, LearningRateSchedule s)
+        {
+            string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+            string D(double v) => TensorCodec.FormatScalar(v);
+            w.Raw("{ ").String("kind").Raw(": ").String(s.Kind.ToString()).Raw(", ");
+            w.String("stepSize").Raw(": " + I(s.StepSize) + ", ").String("gamma").Raw(": " + D(s.EffectiveGamma) + ", ");
+            w.String("minRate").Raw(": " + D(s.MinRate) + ", ").String("patience").Raw(": " + I(s.Patience) + ", ");
+            w.String("totalEpochs").Raw(": " + I(s.TotalEpochs) + ", ").String("baseRate").Raw(": " + D(s.BaseRate) + ", ");
+            w.String("currentRate").Raw(": " + D(s.CurrentRate) + ", ").String("bestLoss").Raw(": " + D(s.BestLoss) + ", ");
+            w.String("wait").Raw(": " + I(s.Wait) + " }");
+        }
+
+        private static LearningRateSchedule ReadSchedule(JsonValue value, object target)
+        {
+            string at = Where + ".schedule";
+            var f = new JsonFields(value, at, target, ScheduleMembers);
+            double D(string name) => TensorCodec.ParseScalar(value.Members.First(m => m.Key == name).Value, at + "." + name, target);
+            foreach (string m in ScheduleMembers) f.Get(m, value.Members.FirstOrDefault(x => x.Key == m).Value?.Kind ?? JsonKind.Null);
+            return new LearningRateSchedule
+            {
+                Kind = f.Enum<ScheduleKind>("kind"), StepSize = (int)f.Integer("stepSize", 1, int.MaxValue), Gamma = D("gamma"),
+                MinRate = D("minRate"), Patience = (int)f.Integer("patience", 1, int.MaxValue), TotalEpochs = (int)f.Integer("totalEpochs", 0, int.MaxValue),
+                BaseRate = D("baseRate"), CurrentRate = D("currentRate"), BestLoss = D("bestLoss"), Wait = (int)f.Integer("wait", 0, int.MaxValue),
+            };
         }
 
         private static bool Boolean(JsonValue obj, string name, object target)

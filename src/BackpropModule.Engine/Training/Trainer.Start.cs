@@ -33,6 +33,7 @@ namespace BackpropModule.Engine.Training
                 };
                 if (options.Resume) PrepareResume(run); else PrepareFresh(run);
                 if (options.LearningRate.HasValue) run.Optimizer.LearningRate = options.LearningRate.Value;
+                PrepareSchedule(run);
                 Allocate(run);
                 if (options.Resume)
                 {
@@ -99,6 +100,30 @@ namespace BackpropModule.Engine.Training
             {
                 run.Position = cp.SamplesCompleted; run.LossSum = cp.EpochLossSum; run.Correct = cp.EpochCorrect;
             }
+        }
+
+        /// <summary>
+        /// The run's schedule: a given one starts from the optimizer's current rate (its cosine cycle spans this
+        /// run's epochs unless set); on resume without one, the checkpoint's continues, restarted from -LearningRate if given.
+        /// </summary>
+        private void PrepareSchedule(TrainingRun run)
+        {
+            var saved = options.Resume ? net.Checkpoint.Schedule : null;
+            if (options.Schedule != null)
+            {
+                run.Schedule = options.Schedule.Clone();
+                run.Schedule.BaseRate = options.LearningRate ?? saved?.BaseRate ?? run.Optimizer.LearningRate;
+                run.Schedule.CurrentRate = 0; run.Schedule.BestLoss = double.PositiveInfinity; run.Schedule.Wait = 0;
+                if (run.Schedule.TotalEpochs == 0) run.Schedule.TotalEpochs = run.LastEpoch;
+            }
+            else if (saved != null)
+            {
+                run.Schedule = saved.Clone();
+                if (options.LearningRate.HasValue) { run.Schedule.BaseRate = options.LearningRate.Value; run.Schedule.CurrentRate = 0; }
+            }
+            if (run.Schedule != null && run.Schedule.MinRate >= run.Schedule.BaseRate)
+                throw new BackpropException(ErrorIds.TrainingOptionInvalid, ErrorKind.InvalidArgument, run.Schedule,
+                    $"The schedule's minimum learning rate ({run.Schedule.MinRate.ToString("G6", CultureInfo.InvariantCulture)}) must be below its base rate ({run.Schedule.BaseRate.ToString("G6", CultureInfo.InvariantCulture)}).");
         }
 
         /// <summary>Refuses a resume whose batch size, shuffling or data differ from the checkpoint's, unless forced.</summary>

@@ -86,6 +86,7 @@ namespace BackpropModule.Engine.Training
             run.EpochClock = Stopwatch.StartNew();
             run.EpochStartPosition = run.Position;
             run.EpochRandomState = run.Rng.GetState();
+            if (run.Schedule != null) run.Optimizer.LearningRate = run.Schedule.RateFor(run.Epoch);
             for (int i = 0; i < run.Count; i++) run.Order[i] = i;
             if (run.Shuffle) run.Rng.Shuffle(run.Order);
         }
@@ -150,6 +151,7 @@ namespace BackpropModule.Engine.Training
                 record.ValidationAccuracy = options.Validation.IsClassification ? accuracy : (double?)null;
             }
             TrackBest(run, record);
+            run.Schedule?.EpochEnded(record.ValidationLoss ?? record.TrainingLoss, options.MinDelta);
             record.Duration = run.EpochClock.Elapsed;
             run.Position = 0; run.LossSum = 0; run.Correct = 0;
             SetCheckpoint(run, run.Epoch, midEpoch: false);
@@ -200,7 +202,7 @@ namespace BackpropModule.Engine.Training
                 OptimizerName = run.Optimizer.Name,
                 OptimizerSettings = run.Optimizer.Settings.ToDictionary(kv => kv.Key, kv => kv.Value),
                 OptimizerState = run.Optimizer.SaveState(),
-                BatchSize = run.RequestedBatchSize, Shuffle = run.Shuffle, ClipNorm = run.ClipNorm, Data = run.Data,
+                BatchSize = run.RequestedBatchSize, Shuffle = run.Shuffle, ClipNorm = run.ClipNorm, Schedule = run.Schedule?.Clone(), Data = run.Data,
             };
             net.Checkpoint = cp;
             if (run.LastGood == null) run.LastGood = net.SnapshotParameters();

@@ -56,6 +56,9 @@ namespace BackpropModule.Engine.Training
         /// <summary>The global norm gradients were clipped to, or null when the run did not clip.</summary>
         public double? ClipNorm { get; set; }
 
+        /// <summary>The learning-rate schedule with its state, or null for a constant rate.</summary>
+        public LearningRateSchedule Schedule { get; set; }
+
         /// <summary>What identifies the training data; null when unknown (an older checkpoint).</summary>
         public DataFingerprint Data { get; set; }
 
@@ -79,6 +82,10 @@ namespace BackpropModule.Engine.Training
             if (EpochCorrect < 0 || EpochCorrect > SamplesCompleted) return $"epochCorrect is {EpochCorrect}; it must be between 0 and samplesCompleted ({SamplesCompleted})";
             if (SamplesCompleted == 0 && (EpochLossSum != 0 || EpochCorrect != 0)) return "epochLossSum and epochCorrect must be 0 at an epoch boundary";
             if (ClipNorm.HasValue && (!(ClipNorm.Value > 0) || double.IsInfinity(ClipNorm.Value))) return "clipNorm must be a positive finite number";
+            string schedule = Schedule?.Problem();
+            if (schedule != null) return "schedule: " + schedule;
+            if (Schedule != null && (Schedule.BaseRate <= 0 || (Schedule.Kind == ScheduleKind.Cosine && Schedule.TotalEpochs < 1)))
+                return "schedule: the base rate and the cosine cycle must be positive";
             if (BatchSize < 0) return $"batchSize is {BatchSize}; it cannot be negative";
             if (RandomState != null)
             {

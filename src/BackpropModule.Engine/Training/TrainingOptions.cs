@@ -52,6 +52,12 @@ namespace BackpropModule.Engine.Training
         /// </summary>
         public double? ClipNorm { get; set; }
 
+        /// <summary>
+        /// A learning-rate schedule, or null for a constant rate. Its base rate is the optimizer's rate when the run
+        /// starts; on resume the checkpoint's schedule continues when none is given.
+        /// </summary>
+        public LearningRateSchedule Schedule { get; set; }
+
         /// <summary>Resume even when the batch size, shuffling or data differ from the checkpoint's.</summary>
         public bool Force { get; set; }
 
@@ -64,6 +70,8 @@ namespace BackpropModule.Engine.Training
                     $"The learning rate must be a positive finite number; got {LearningRate.Value.ToString(CultureInfo.InvariantCulture)}.");
             if (ClipNorm.HasValue && (!(ClipNorm.Value > 0) || double.IsInfinity(ClipNorm.Value)))
                 throw Invalid(ClipNorm.Value, $"The gradient clipping norm must be a positive finite number; got {ClipNorm.Value.ToString(CultureInfo.InvariantCulture)}.");
+            string schedule = Schedule?.Problem();
+            if (schedule != null) throw Invalid(Schedule, "The learning-rate schedule is invalid: " + schedule + ".");
             if (BatchSize < 1) throw Invalid(BatchSize, $"The batch size must be at least 1; got {BatchSize}.");
             if (Patience < 1) throw Invalid(Patience, $"Patience must be at least 1 epoch; got {Patience}.");
             if (!(MinDelta >= 0) || double.IsInfinity(MinDelta))

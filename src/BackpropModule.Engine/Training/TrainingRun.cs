@@ -16,6 +16,7 @@ namespace BackpropModule.Engine.Training
         internal int Count, BatchSize, RequestedBatchSize, Batches, LastEpoch;
         internal bool Shuffle;
         internal double? ClipNorm;
+        internal LearningRateSchedule Schedule;
         internal BatchWorkspace Workspace, ValidationWorkspace;
         internal DivergenceGuard Guard;
 

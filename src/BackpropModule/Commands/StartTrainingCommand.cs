@@ -86,6 +86,30 @@ namespace BackpropModule.Commands
         [ValidateRange(double.Epsilon, double.MaxValue)]
         public double ClipGradientNorm { get; set; }
 
+        /// <summary>A learning-rate schedule: Step, Exponential, Cosine or ReduceOnPlateau (constant by default).</summary>
+        [Parameter]
+        public ScheduleKind? LearningRateSchedule { get; set; }
+
+        /// <summary>Step schedule: epochs between reductions. Default 10.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int StepSize { get; set; } = 10;
+
+        /// <summary>The schedule's factor γ in (0, 1). Default 0.1 (Exponential 0.95).</summary>
+        [Parameter]
+        [ValidateRange(double.Epsilon, 0.9999999999999999)]
+        public double Gamma { get; set; }
+
+        /// <summary>The lowest rate of Cosine and ReduceOnPlateau. Default 0.</summary>
+        [Parameter]
+        [ValidateRange(0.0, double.MaxValue)]
+        public double MinLearningRate { get; set; }
+
+        /// <summary>ReduceOnPlateau: epochs without improvement before the rate is reduced. Default 5.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int SchedulePatience { get; set; } = 5;
+
         /// <summary>With -Resume: continue even if the batch size, shuffling or data differ from the checkpoint's.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -109,6 +133,11 @@ namespace BackpropModule.Commands
                 Epochs = Epochs, Validation = ValidationData, EarlyStopping = EarlyStopping, Patience = Patience, MinDelta = MinDelta,
                 Resume = Resume, Force = Force, Seed = Seed,
                 ClipNorm = MyInvocation.BoundParameters.ContainsKey(nameof(ClipGradientNorm)) ? ClipGradientNorm : (double?)null,
+                Schedule = LearningRateSchedule == null ? null : new LearningRateSchedule
+                {
+                    Kind = LearningRateSchedule.Value, StepSize = StepSize, MinRate = MinLearningRate, Patience = SchedulePatience,
+                    Gamma = MyInvocation.BoundParameters.ContainsKey(nameof(Gamma)) ? Gamma : (double?)null,
+                },
                 // Not given: the default, or on -Resume the checkpoint's value (so a resume needs no repeated options).
                 BatchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
                 Shuffle = NoShuffle.IsPresent ? !NoShuffle.ToBool() : (bool?)null,

@@ -172,7 +172,7 @@ namespace BackpropModule.Engine.Tests.Training
             old.ClearHistory();
             old.Checkpoint.BatchSize = 0; old.Checkpoint.Shuffle = null; old.Checkpoint.Data = null;
             string text = NetworkFile.Serialize(old);
-            foreach (string member in new[] { "samplesCompleted", "epochLossSum", "epochCorrect", "batchSize", "shuffle", "clipNorm", "data" })
+            foreach (string member in new[] { "samplesCompleted", "epochLossSum", "epochCorrect", "batchSize", "shuffle", "clipNorm", "schedule", "data" })
                 text = System.Text.RegularExpressions.Regex.Replace(text, ",\\n\\s*\"" + member + "\": [^,\\n]*", "");
             text = Rehash(text.Replace("\"formatVersion\": 2", "\"formatVersion\": 1"));
             var back = NetworkFile.Deserialize(text, "old");
