@@ -40,7 +40,7 @@ Describe 'Writing a weight through the tensor indexer' {
 Describe 'Set-NetworkParameter' {
     Context 'Given W1 exported with ToRows() to CSV and read back with Import-Csv' {
         BeforeAll {
-            $source = New-Network -LayerSizes 3, 4, 3 -Seed 1
+            $source = New-Network -LayerSizes 3, 4, 3 -Seed 1 -BiasInit Normal -BiasScale 0.5
             $csv = Join-Path $TestDrive 'W1.csv'
             $source.Parameters[0].Value.ToRows() | Export-Csv -LiteralPath $csv
             $net = New-Network -LayerSizes 3, 4, 3 -Seed 2
@@ -50,6 +50,14 @@ Describe 'Set-NetworkParameter' {
 
         It 'sets W1 bit for bit' {
             Get-Bits $net.Parameters[0].Value | Should -Be (Get-Bits $source.Parameters[0].Value)
+        }
+
+        It 'reads a one-row CSV (a bias: Import-Csv returns a single object)' {
+            $bias = Join-Path $TestDrive 'b1.csv'
+            $source.Parameters[1].Value.ToRows() | Export-Csv -LiteralPath $bias
+            $other = New-Network -LayerSizes 3, 4, 3 -Seed 2
+            $other | Set-NetworkParameter -Name b1 -Value (Import-Csv -LiteralPath $bias)
+            Get-Bits $other.Parameters[1].Value | Should -Be (Get-Bits $source.Parameters[1].Value)
         }
 
         It 'steps the version once' {

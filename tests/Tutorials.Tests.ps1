@@ -26,7 +26,10 @@ Describe 'Tutorial 000: 3-4-3 with the printed weights' {
 
     It 'finds the same input again by bisection' {
         $again = & (Join-Path $folder '000-ThreeFourThree.ps1') -FindInput
-        (Get-Row $again 'input s, x = (s,s,s)').ModuleValue | Should -Be (Get-Row $rows 'input s, x = (s,s,s)').ModuleValue
+        # The last bits of the loss differ between builds (FMA or not), and so may the last bits of s.
+        $delta = (Get-Row $again 'input s, x = (s,s,s)').ModuleValue - (Get-Row $rows 'input s, x = (s,s,s)').ModuleValue
+        [Math]::Abs($delta) | Should -BeLessOrEqual 1e-12
+        [Math]::Abs((Get-Row $again 'loss, converted').ModuleValue - 0.4813766638499986) | Should -BeLessOrEqual 1e-15
     }
 
     It 'names dx2 as the tutorial does: dout2 . w2^T' {

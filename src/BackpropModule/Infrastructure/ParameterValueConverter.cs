@@ -29,7 +29,8 @@ namespace BackpropModule.Infrastructure
             if (v is Tensor t) return t.Clone();
             if (v is DataTable table) return FromTable(name, table);
             if (v is DataView view) return FromTable(name, view.ToTable());
-            var rows = RowObjects(v);
+            // A single row keeps its PSObject wrapper: a PSCustomObject's properties live there.
+            var rows = IsBag(value) ? new List<object> { value } : RowObjects(v);
             if (rows != null) return FromRowObjects(name, value, rows);
             return TensorConverter.ToMatrix(value, ErrorIds.ParameterValueNotConvertible, What + " of " + name);
         }
@@ -67,7 +68,7 @@ namespace BackpropModule.Infrastructure
         /// <summary>The elements when <paramref name="v"/> is a list of property bags (PSCustomObject, ordered dictionary, DataRow), else null.</summary>
         private static List<object> RowObjects(object v)
         {
-            if (v is string || v is IDictionary || !(v is IEnumerable items)) return IsBag(v) ? new List<object> { v } : null;
+            if (v is string || v is IDictionary || !(v is IEnumerable items)) return null;
             var list = new List<object>();
             foreach (object e in items)
             {
