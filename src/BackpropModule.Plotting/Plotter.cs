@@ -21,7 +21,9 @@ namespace BackpropModule.Plotting
             try { return draw(); }
             catch (System.Exception e) when (e is System.DllNotFoundException || e is System.TypeInitializationException || e is System.BadImageFormatException || e is System.EntryPointNotFoundException)
             {
-                throw NativeLibraries.Unsupported(e.InnerException?.Message ?? e.Message, e);
+                var cause = e;
+                while (cause.InnerException != null) cause = cause.InnerException;
+                throw NativeLibraries.Unsupported(cause.Message, e);
             }
         }
 

@@ -52,8 +52,16 @@ namespace BackpropModule.Plotting
             map.NaNCellColor = Colors.White;
             var bar = plot.Add.ColorBar(map, Edge.Right);
             bar.Label = "weight / max |weight| of the unit";
-            plot.Axes.SetLimits(-0.5, mosaic.GetLength(1) - 0.5, -0.5, mosaic.GetLength(0) - 0.5);
-            plot.Axes.SquareUnits();
+            // Square pixels: a fixed layout gives a known data area, and the limits are widened
+            // along the longer side so the whole mosaic fits (ScottPlot's SquareUnits cut off a column).
+            const float padLeft = 10, padRight = 120, padTop = 44, padBottom = 10;
+            plot.Layout.Fixed(new PixelPadding(padLeft, padRight, padBottom, padTop));
+            double areaW = options.Width - padLeft - padRight, areaH = options.Height - padTop - padBottom;
+            int mw = mosaic.GetLength(1), mh = mosaic.GetLength(0);
+            double scale = Math.Min(areaW / mw, areaH / mh);
+            double halfW = areaW / scale / 2, halfH = areaH / scale / 2;
+            double cx = (mw - 1) / 2.0, cy = (mh - 1) / 2.0;
+            plot.Axes.SetLimits(cx - halfW, cx + halfW, cy - halfH, cy + halfH);
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.EmptyTickGenerator();
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.EmptyTickGenerator();
             plot.Grid.IsVisible = false;

@@ -156,7 +156,8 @@ namespace BackpropModule.Commands
             var trainer = new Trainer(net, TrainingData, options)
             {
                 EpochCompleted = record => { WriteObject(record); chart?.Add(record); },
-                BatchCompleted = progress => ReportProgress(activity, progress),
+                // With -Plot the chart shows progress; a progress bar would move the cursor under it.
+                BatchCompleted = progress => { if (chart == null) ReportProgress(activity, progress); },
             };
             throttle.Restart();
             TrainingSummary summary = null;
