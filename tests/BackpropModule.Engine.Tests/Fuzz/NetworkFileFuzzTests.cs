@@ -42,7 +42,7 @@ namespace BackpropModule.Engine.Tests.Fuzz
             trained.Checkpoint = new TrainingCheckpoint
             {
                 EpochsCompleted = 5,
-                RandomState = new ulong[] { 1, 2, ulong.MaxValue, 12345 },
+                RandomState = new ulong[] { 1, 2, ulong.MaxValue, 12345, 1, (ulong)BitConverter.DoubleToInt64Bits(0.5) },
                 OptimizerName = "Adam",
                 OptimizerSettings = new Dictionary<string, double> { ["LearningRate"] = 0.001, ["Beta1"] = 0.9 },
                 OptimizerState = new[] { new KeyValuePair<string, Tensor>("m.W1", new Tensor(4, 3)), new KeyValuePair<string, Tensor>("t", new Tensor(1, 1)) },
