@@ -42,7 +42,7 @@ namespace BackpropModule.Engine.Tests.Fuzz
             trained.Checkpoint = new TrainingCheckpoint
             {
                 EpochsCompleted = 5,
-                RandomState = new ulong[] { 1, 2, ulong.MaxValue, 12345 },
+                RandomState = new ulong[] { 1, 2, ulong.MaxValue, 12345, 1, (ulong)BitConverter.DoubleToInt64Bits(0.5) },
                 OptimizerName = "Adam",
                 OptimizerSettings = new Dictionary<string, double> { ["LearningRate"] = 0.001, ["Beta1"] = 0.9 },
                 OptimizerState = new[] { new KeyValuePair<string, Tensor>("m.W1", new Tensor(4, 3)), new KeyValuePair<string, Tensor>("t", new Tensor(1, 1)) },
@@ -211,13 +211,54 @@ namespace BackpropModule.Engine.Tests.Fuzz
                     if (t != null) return "parameters: " + t;
                     bool has = p.TryGetProperty("checkpoint", out var cp) && cp.ValueKind != JsonValueKind.Null;
                     if (has != (n.Checkpoint != null)) return "checkpoint presence differs";
-                    return has ? Checkpoint(cp, n.Checkpoint) : null;
+                    string c = has ? Checkpoint(cp, n.Checkpoint) : null;
+                    if (c != null) return c;
+                    // Every other field too, including ones added later: the network written back
+                    // must say what the file said (members the writer adds with defaults aside).
+                    using (var back = JsonDocument.Parse(NetworkFile.Serialize(n)))
+                        return Same(p, back.RootElement.GetProperty("payload"), "payload");
                 }
             }
             catch (Exception e) when (e is JsonException || e is KeyNotFoundException || e is InvalidOperationException || e is FormatException)
             {
                 return "loaded a file the reference cannot read: " + e.Message;
             }
+        }
+
+        /// <summary>Structural comparison: numbers by value, base64 "data" by bytes, a member only in the written-back payload allowed.</summary>
+        private static string Same(JsonElement file, JsonElement back, string at)
+        {
+            if (file.ValueKind == JsonValueKind.Object && back.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var m in file.EnumerateObject())
+                {
+                    // null means "absent" in the format: the reader uses the member's default.
+                    if (m.Value.ValueKind == JsonValueKind.Null) continue;
+                    if (!back.TryGetProperty(m.Name, out var other)) return $"{at}.{m.Name} was dropped";
+                    string d = m.Name == "data" && m.Value.ValueKind == JsonValueKind.String && other.ValueKind == JsonValueKind.String
+                        ? (Convert.FromBase64String(m.Value.GetString()).SequenceEqual(Convert.FromBase64String(other.GetString())) ? null : $"{at}.data differs")
+                        : Same(m.Value, other, at + "." + m.Name);
+                    if (d != null) return d;
+                }
+                return null;
+            }
+            if (file.ValueKind == JsonValueKind.Array && back.ValueKind == JsonValueKind.Array)
+            {
+                var a = file.EnumerateArray().ToList();
+                var b = back.EnumerateArray().ToList();
+                if (a.Count != b.Count) return $"{at} has {a.Count} items, read back {b.Count}";
+                for (int i = 0; i < a.Count; i++) { string d = Same(a[i], b[i], $"{at}[{i}]"); if (d != null) return d; }
+                return null;
+            }
+            if (file.ValueKind == JsonValueKind.Number && back.ValueKind == JsonValueKind.Number)
+            {
+                // Integers exactly; anything else as the double it rounds to (a double field given as
+                // 9223372036854775808 is read as the nearest double, which is what the file means).
+                if (file.TryGetInt64(out long x) && back.TryGetInt64(out long y)) return x == y ? null : $"{at} is {file}, read back {back}";
+                return BitConverter.DoubleToInt64Bits(file.GetDouble()) == BitConverter.DoubleToInt64Bits(back.GetDouble()) ? null : $"{at} is {file}, read back {back}";
+            }
+            if (file.ValueKind != back.ValueKind) return $"{at} is a {file.ValueKind}, read back a {back.ValueKind}";
+            return file.ValueKind == JsonValueKind.String && file.GetString() != back.GetString() ? $"{at} is '{file.GetString()}', read back '{back.GetString()}'" : null;
         }
 
         private static string Checkpoint(JsonElement cp, TrainingCheckpoint c)
