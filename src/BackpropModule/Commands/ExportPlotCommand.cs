@@ -125,7 +125,7 @@ namespace BackpropModule.Commands
         {
             if (evaluations.Count > 0) return PlotKind.ConfusionMatrix;
             if (networks.Count > 0 && DataOrPiped != null)
-                return DataOrPiped.FeatureCount == 2 ? PlotKind.DecisionRegions : PlotKind.RegressionFit;
+                return DataOrPiped.IsClassification ? PlotKind.DecisionRegions : PlotKind.RegressionFit;
             if (networks.Count > 0 || gradients.Count > 0)
             {
                 var net = networks.Count > 0 ? networks[networks.Count - 1].Value : gradients[gradients.Count - 1].Network;
