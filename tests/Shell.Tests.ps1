@@ -16,6 +16,7 @@ BeforeDiscovery {
         @{ Type = 'EpochRecord'; Make = { $records } }
         @{ Type = 'EvaluationResult'; Make = { $eval } }
         @{ Type = 'ClassMetrics'; Make = { $eval.Classes } }
+        @{ Type = 'EvaluationResult of ten long class names'; Make = { $fashionLikeEval } }
         @{ Type = 'Optimizer'; Make = { $optimizer } }
         @{ Type = 'Dataset'; Make = { $data } }
         @{ Type = 'DatasetSplit'; Make = { $split } }
@@ -58,6 +59,10 @@ BeforeAll {
     $records = $net | Start-Training $data -ValidationData $valid -Epochs 3 -Optimizer Adam -LearningRate 0.01 -Seed 1
     $eval = $net | Test-Network $valid
     $optimizer = New-Optimizer Adam -WeightDecay 1e-4
+    $names = 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'
+    $rows = foreach ($i in 0..199) { [pscustomobject]@{ a = [Math]::Sin($i); b = [Math]::Cos($i); label = $names[$i % 10] } }
+    $tenClasses = $rows | ConvertTo-Dataset -LabelProperty label -ClassNames $names
+    $fashionLikeEval = New-Network 2, 8, 10 -Seed 1 | Test-Network $tenClasses
     $split = $data | Split-Dataset -ValidationFraction 0.2 -Seed 1
     # Completion sees the session's variables, as at the prompt: global ones.
     $global:deep = New-Network 2, 3, 3, 2 -Seed 1
