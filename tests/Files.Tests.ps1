@@ -1,5 +1,5 @@
 # Pester 5 scenarios for the file rules every reader and writer follows (about_BackpropModule,
-# "Files"; issue 10 D4 D7 D10 D11 D13 D14 D17 D18 D19 D21 D23 D24, issue 15 file-size limit).
+# "Files"; Export-Plot follows them too; issue 10 D4 D7 D10 D11 D13 D14 D17 D18 D19 D21 D23 D24, issue 15 file-size limit).
 # Engine details (allocation budgets, injected failures, the fuzz harness) are in
 # tests/BackpropModule.Engine.Tests/Files and Fuzz.
 BeforeDiscovery {
@@ -7,6 +7,7 @@ BeforeDiscovery {
         @{ Name = 'Save-Network'; File = 'n.json'; Write = { param($n, $p, $f) $n | Save-Network -Path $p -Force:$f } }
         @{ Name = 'Export-NetworkOnnx'; File = 'n.onnx'; Write = { param($n, $p, $f) $n | Export-NetworkOnnx -Path $p -Force:$f } }
         @{ Name = 'Export-Workbook'; File = 'n.xlsx'; Write = { param($n, $p, $f) $n | Export-Workbook -Path $p -Force:$f } }
+        @{ Name = 'Export-Plot'; File = 'n.png'; Write = { param($n, $p, $f) $n.Parameters[0].Value | Export-Plot -Path $p -Force:$f } }
     )
     $unix = $IsLinux -or $IsMacOS
     $root = $unix -and (& id -u) -eq '0'
@@ -38,15 +39,19 @@ Describe 'Writers' {
 
     Context 'Given <Name> and a target that is not a regular file' -ForEach $writers {
         It 'refuses a folder with PathNotFile and leaves it' {
-            { & $Write $net $folder $false } | Should -Throw -ErrorId 'PathNotFile,*'
-            [System.IO.Directory]::Exists($folder) | Should -BeTrue
+            $dir = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine($folder, $File)).FullName
+            { & $Write $net $dir $false } | Should -Throw -ErrorId 'PathNotFile,*'
+            [System.IO.Directory]::Exists($dir) | Should -BeTrue
         }
-        It 'refuses a device with PathNotFile' -Skip:(-not $unix) {
-            { & $Write $net '/dev/null' $true } | Should -Throw -ErrorId 'PathNotFile,*'
-            (Get-Item /dev/null).UnixFileMode | Should -Not -BeNullOrEmpty
+        It 'refuses a device, also through a link, with PathNotFile' -Skip:(-not $unix) {
+            { & $Write $net '/dev/null' $true } | Should -Throw -ErrorId '*,*'
+            $link = [System.IO.Path]::Combine($folder, $File)
+            $null = New-Item -ItemType SymbolicLink -Path $link -Target /dev/null
+            { & $Write $net $link $true } | Should -Throw -ErrorId 'PathNotFile,*'
+            (& stat -c '%F' /dev/null) | Should -Be 'character special file'
         }
         It 'refuses a FIFO with PathNotFile, without blocking' -Skip:(-not $unix) {
-            $fifo = [System.IO.Path]::Combine($folder, 'fifo')
+            $fifo = [System.IO.Path]::Combine($folder, $File)
             & mkfifo $fifo
             { & $Write $net $fifo $false } | Should -Throw -ErrorId 'PathNotFile,*'
         }
@@ -100,16 +105,20 @@ Describe 'Writers' {
 
     Context 'Given the file-size limit (ulimit -f) is hit' -Skip:(-not $IsLinux) {
         It 'every writer gives OutputFileWriteFailed, as on a full disk, and leaves no file' {
-            # SIGXFSZ must be ignored for the write to fail with EFBIG (by default the signal ends
-            # the process); W^X double mapping needs large memory-file writes, so it is turned off.
-            $out = Invoke-Child -Prefix "trap '' XFSZ; ulimit -f 200; DOTNET_EnableWriteXorExecute=0" -Script @"
+            # The net8.0 build cancels SIGXFSZ itself (by default the signal ends the process); the
+            # netstandard2.0 build needs it ignored by the parent. W^X double mapping needs large
+            # memory-file writes, so it is turned off.
+            $trap = if ($env:BACKPROP_BUILD -eq 'netstandard2.0') { "trap '' XFSZ;" } else { '' }
+            $out = Invoke-Child -Prefix "$trap ulimit -f 200; DOTNET_EnableWriteXorExecute=0" -Script @"
 `$net = New-Network 784, 300, 10 -Seed 1
 foreach (`$w in { `$net | Save-Network -Path '$folder/n.json' }, { `$net | Export-NetworkOnnx -Path '$folder/n.onnx' }, { `$net | Export-Workbook -Path '$folder/n.xlsx' }) {
     try { & `$w; 'WROTE' } catch { `$_.FullyQualifiedErrorId.Split(',')[0] + ' | ' + `$_.Exception.Message }
 }
+'STILL RUNNING'
 "@
             $lines = @($out | Where-Object { $_ -match '\|' })
             $lines.Count | Should -Be 3
+            $out | Should -Contain 'STILL RUNNING'
             foreach ($line in $lines) {
                 $line | Should -BeLike 'OutputFileWriteFailed | *ulimit -f*Any existing file was left unchanged.'
             }

@@ -49,9 +49,33 @@ namespace BackpropModule.Engine.IO
             });
         }
 
+#if NET8_0_OR_GREATER
+        // NOTE: SIGXFSZ (25 on Linux and macOS) ends the process when a write passes the file-size
+        // limit (ulimit -f), so PowerShell would die instead of reporting OutputFileWriteFailed. The
+        // first write registers a handler that cancels it, so the write fails with EFBIG. It stays
+        // registered: the runtime dispatches the signal on another thread, after the write returns,
+        // and a registration removed by then would let the signal end the process after all.
+        private static System.Runtime.InteropServices.PosixSignalRegistration fileSizeSignal;
+        private static readonly object SignalLock = new object();
+
+        private static void IgnoreFileSizeSignal()
+        {
+            if (OperatingSystem.IsWindows() || fileSizeSignal != null) return;
+            lock (SignalLock)
+            {
+                if (fileSizeSignal != null) return;
+                try { fileSizeSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create((System.Runtime.InteropServices.PosixSignal)25, c => c.Cancel = true); }
+                catch (Exception e) when (e is PlatformNotSupportedException || e is IOException || e is ArgumentOutOfRangeException) { }
+            }
+        }
+#else
+        private static void IgnoreFileSizeSignal() { }
+#endif
+
         private static void Run(string path, bool startFromExisting, bool force, Action<string, FileStream> body)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
+            IgnoreFileSizeSignal();
             string target = FileChecks.CheckWriteTarget(path, force);
             bool exists = File.Exists(target);
             int? keepBits = exists ? FileProbe.PermissionBits(target) : null;
@@ -86,8 +110,7 @@ namespace BackpropModule.Engine.IO
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
             {
                 // NOTE: .NET reports EFBIG (the file-size limit of `ulimit -f`, or the file system's
-                // largest file) as ArgumentOutOfRangeException("value"). The process only sees it when
-                // SIGXFSZ is ignored; by default that signal ends the process.
+                // largest file) as ArgumentOutOfRangeException("value"); see IgnoreFileSizeSignal.
                 throw Failed(path, target, "The file would exceed the largest file size allowed (the file-size limit, ulimit -f, or the file system's maximum).", e);
             }
             finally
