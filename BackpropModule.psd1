@@ -32,6 +32,7 @@
         'Invoke-Forward'
         'Invoke-Backward'
         'Update-Network'
+        'Set-NetworkParameter'
         # gradient cmdlets
         'Test-Gradient'
         # training cmdlets

@@ -3,9 +3,9 @@
     The classic first regression: a 1-3-1 network learns one period of a sine with online SGD.
 .DESCRIPTION
     The tutorial setup: 63 points θ = 0, 0.1, …, 6.2, input x = (θ − π)/π, target sin θ; a 1-3-1
-    network with a sigmoid hidden layer and an identity output (squared error); weights drawn as
-    0.01·randn; online learning (batch size 1, samples in order) with SGD at learning rate 0.1 for
-    2001 epochs. The tutorial's "error" of an epoch is the mean over samples of ½(y − t)² taken
+    network with a sigmoid hidden layer and an identity output (squared error); weights and biases
+    drawn as 0.01·randn; online learning (batch size 1, the samples shuffled afresh every epoch, as
+    the tutorial's np.random.shuffle does) with SGD at learning rate 0.1 for 2001 epochs. The tutorial's "error" of an epoch is the mean over samples of ½(y − t)² taken
     while training, which is exactly the TrainingLoss of each epoch record here; it ends below 1e-4.
     -Quick runs 301 epochs.
 
@@ -26,7 +26,7 @@ $null = [System.IO.Directory]::CreateDirectory($OutputFolder)
 $data = New-Dataset -Kind Sine
 $data | Out-Default
 
-$net = New-Network -LayerSizes 1, 3, 1 -Activation Sigmoid -Output Identity -WeightInit Normal -WeightScale 0.01 -Seed $Seed
+$net = New-Network -LayerSizes 1, 3, 1 -Activation Sigmoid -Output Identity -WeightInit Normal -WeightScale 0.01 -BiasInit Normal -BiasScale 0.01 -Seed $Seed
 $net | Out-Default
 
 # Trained in chunks: each $net written in the script block reaches Export-Plot as a snapshot before
@@ -37,11 +37,11 @@ $history = [System.Collections.Generic.List[object]]::new()
 $snapshots = [System.IO.Path]::Combine($OutputFolder, 'sine-snapshots.png')
 & {
     $net
-    $resume = $false
+    $run = @{ Seed = $Seed }   # the first chunk starts the run; the others resume it
     foreach ($n in $chunks) {
-        $net | Start-Training -TrainingData $data -Epochs $n -BatchSize 1 -LearningRate 0.1 -Optimizer SGD -NoShuffle -Resume:$resume |
+        $net | Start-Training -TrainingData $data -Epochs $n -BatchSize 1 -LearningRate 0.1 -Optimizer SGD @run |
             ForEach-Object { $history.Add($_) }
-        $resume = $true
+        $run = @{ Resume = $true }
         $net
     }
 } | Export-Plot -Path $snapshots -Data $data -Title 'A 1-3-1 network learning a sine: before training and after each chunk of epochs'

@@ -1,5 +1,4 @@
-# Pester 5 scenarios for the data cmdlets; each is also covered by a hosted xunit test
-# (tests/BackpropModule.Tests/DataTests.cs, DataConversionTests.cs, FashionMnistTests.cs).
+# Pester 5: the data cmdlets as a user types them (progress and error-record details: DataTests.cs, DataConversionTests.cs).
 BeforeDiscovery {
     $formats = @(@{ Gzip = $false; Kind = 'raw' }, @{ Gzip = $true; Kind = 'gzipped' })
     $badSplits = @(@{ Split = @{ ValidationFraction = 1 } }, @{ Split = @{ ValidationFraction = 0.01 } }, @{ Split = @{ ValidationCount = 50 } })
@@ -56,11 +55,59 @@ Describe 'Import-IdxDataset' {
     }
 
     Context 'Given a folder whose name says fashion' {
-        It 'attaches the Fashion-MNIST class names' {
+        BeforeAll {
             $folder = [System.IO.Path]::Combine($TestDrive, 'my-fashion-mnist')
             $null = Write-IdxSet $folder 'train' $script:Labels $true
+        }
+        It 'attaches the Fashion-MNIST class names' {
             $data = Import-IdxDataset $folder
             $data.ClassNames[$data.Labels[0]] | Should -Be 'Dress'
+        }
+        It 'takes class names of the user''s instead, one per class' {
+            (Import-IdxDataset $folder -ClassNames (0..9 | ForEach-Object { "c$_" })).ClassNames[9] | Should -Be 'c9'
+            { Import-IdxDataset $folder -ClassNames a, b } | Should -Throw -ErrorId 'ClassNamesCountInvalid,*'
+        }
+    }
+
+    Context 'Given a folder whose name says nothing' {
+        It 'attaches no class names' {
+            $folder = [System.IO.Path]::Combine($TestDrive, 'plain')
+            $null = Write-IdxSet $folder 'train' $script:Labels $true
+            (Import-IdxDataset $folder).ClassNames | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Given a folder with two sets' {
+        BeforeAll {
+            $folder = [System.IO.Path]::Combine($TestDrive, 'two')
+            $null = Write-IdxSet $folder 'train' $script:Labels $true
+            $null = Write-IdxSet $folder 't10k' ([byte[]](1, 2)) $false
+        }
+        It 'loads one dataset per name' {
+            @(Import-IdxDataset $folder -Name train, t10k | ForEach-Object Count) | Should -Be 5, 2
+        }
+        It 'takes the folder from Get-Item on the pipeline' {
+            (Get-Item -LiteralPath $folder | Import-IdxDataset -Name t10k).Count | Should -Be 2
+        }
+        It 'resolves relative paths against the current location' {
+            Push-Location -LiteralPath $folder
+            try {
+                (Import-IdxDataset . -Name train).Count | Should -Be 5
+                (Import-IdxDataset -ImagePath ./train-images-idx3-ubyte.gz -LabelPath train-labels-idx1-ubyte.gz).Count | Should -Be 5
+            }
+            finally { Pop-Location }
+        }
+    }
+
+    Context 'Given files named without a hint of their compression' {
+        It 'tells gzip from raw by the content' {
+            $images = [System.IO.Path]::Combine($TestDrive, 'imgs.bin')
+            $labels = [System.IO.Path]::Combine($TestDrive, 'labels.gz')
+            [BackpropModule.Engine.Data.IdxWriter]::Write($images, [int[]](2, 1, 2), [byte[]](0, 51, 102, 255), $true)
+            [BackpropModule.Engine.Data.IdxWriter]::Write($labels, [int[]](, 2), [byte[]](1, 0), $false)
+            $d = Import-IdxDataset -ImagePath $images -LabelPath $labels
+            $d.Features | Should -Be 0, 0.2, 0.4, 1
+            $d.Labels | Should -Be 1, 0
         }
     }
 
@@ -88,11 +135,6 @@ Describe 'Import-IdxDataset' {
         It 'reports a label at or above -ClassCount as IdxLabelOutOfRange' {
             { Import-IdxDataset $folder -ClassCount 5 } | Should -Throw -ErrorId 'IdxLabelOutOfRange,*'
         }
-        It 'names the file in the error' {
-            $err = { Import-IdxDataset -ImagePath $set.Labels -LabelPath $set.Labels } | Should -Throw -PassThru
-            $err.TargetObject | Should -Be $set.Labels
-            $err.CategoryInfo.Category | Should -Be 'InvalidData'
-        }
     }
 
     Context 'Given the real Fashion-MNIST test set' -Skip:(-not $hasFashion) {
@@ -118,15 +160,28 @@ Describe 'Split-Dataset and Select-DatasetSample' {
     Context 'Given a seed' {
         It 'splits into disjoint parts of the right sizes, the same way every time' {
             $a = $data | Split-Dataset -ValidationFraction 0.2 -Seed 4
-            $b = $data | Split-Dataset -ValidationFraction 0.2 -Seed 4
+            $b = Split-Dataset -InputObject $data -ValidationFraction 0.2 -Seed 4
             $a | Should -BeOfType BackpropModule.Engine.Data.DatasetSplit
             $a.Training.Count | Should -Be 40
             $a.Validation.Count | Should -Be 10
+            $a.Seed | Should -Be 4
             ($a.Validation.Features -join ',') | Should -Be ($b.Validation.Features -join ',')
+        }
+        It 'shows the split as a table of sizes, fraction and seed' {
+            $text = ($data | Select-DatasetSample -First 5 | Split-Dataset -ValidationCount 2 -Seed 9 | Out-String -Width 120) -replace '\x1b\[[0-9;]*m', ''
+            $text | Should -Match 'Training\s+Validation\s+Fraction\s+Seed'
+            $text | Should -Match '\s3\s+2\s+0\.4\s+9\s'
         }
         It 'keeps class shares with -Stratify' {
             $s = $data | Split-Dataset -ValidationCount 10 -Seed 5 -Stratify
             foreach ($k in 0..4) { @($s.Validation.Labels | Where-Object { $_ -eq $k }).Count | Should -Be 2 }
+        }
+    }
+    Context 'Given no seed' {
+        It 'records the seed it drew, which splits the same way again' {
+            $s = $data | Split-Dataset 0.4
+            $t = $data | Split-Dataset 0.4 -Seed $s.Seed
+            ($t.Validation.Features -join ',') | Should -Be ($s.Validation.Features -join ',')
         }
     }
     Context 'Given a split that leaves a part empty' {
@@ -154,10 +209,27 @@ Describe 'ConvertTo-Dataset' {
     }
     Context 'Given rows of strings as Import-Csv gives them' {
         It 'parses numbers with the invariant culture and numbers the classes in sorted order' {
-            $d = $rows | ConvertTo-Dataset -FeatureProperty x1, x2 -LabelProperty species
+            $d = $rows | ConvertTo-Dataset -FeatureProperty x1, x2 -LabelProperty species -Name iris
+            $d.Name | Should -Be 'iris'
             $d.Features | Should -Be @(0.5, 100, -1.25, 3, 2, 0)
             $d.ClassNames | Should -Be @('setosa', 'versicolor', 'virginica')
             $d.Labels | Should -Be @(2, 0, 1)
+            $d.Targets | Should -Be @(0, 0, 1, 1, 0, 0, 0, 1, 0)
+        }
+        It 'takes every other property as a feature, in order, when none are named' {
+            $d = $rows | ConvertTo-Dataset -LabelProperty species
+            $d.FeatureCount | Should -Be 2
+            $d.Features[1] | Should -Be 100
+        }
+        It 'numbers the classes as -ClassNames lists them' {
+            ($rows | ConvertTo-Dataset -LabelProperty species -ClassNames virginica, setosa, versicolor).Labels | Should -Be @(0, 1, 2)
+        }
+        It 'takes the rows as -InputObject too' {
+            (ConvertTo-Dataset -InputObject $rows -LabelProperty species).Count | Should -Be 3
+        }
+        It 'stops at a label -ClassNames does not list' {
+            { $rows | ConvertTo-Dataset -LabelProperty species -ClassNames setosa, virginica } |
+                Should -Throw -ErrorId 'DatasetLabelInvalid,*' -ExpectedMessage '*Row 3*'
         }
     }
     Context 'Given hashtables with integer labels' {
@@ -165,6 +237,10 @@ Describe 'ConvertTo-Dataset' {
             $d = @(@{ a = 0; b = 1; y = 1 }, @{ a = 1; b = 1; y = 0 }) | ConvertTo-Dataset -LabelProperty y
             $d.Labels | Should -Be @(1, 0)
             $d.FeatureCount | Should -Be 2
+            $d.ClassNames | Should -BeNullOrEmpty
+        }
+        It 'takes more classes than the labels show with -ClassCount' {
+            (@(@{ a = 0; y = 0 }, @{ a = 1; y = 1 }) | ConvertTo-Dataset -LabelProperty y -ClassCount 3).ClassCount | Should -Be 3
         }
     }
     Context 'Given numeric targets' {
@@ -172,6 +248,12 @@ Describe 'ConvertTo-Dataset' {
             $d = $rows | ConvertTo-Dataset -FeatureProperty x1 -TargetProperty x2
             $d.IsClassification | Should -BeFalse
             $d.Targets | Should -Be @(100, 3, 0)
+        }
+        It 'takes several target properties, row by row' {
+            $d = 1..4 | ForEach-Object { [pscustomobject]@{ x = "$_"; y = [string]($_ * 2.5); z = $_ } } |
+                ConvertTo-Dataset -FeatureProperty x -TargetProperty y, z
+            $d.TargetWidth | Should -Be 2
+            $d.Targets | Should -Be @(2.5, 1, 5, 2, 7.5, 3, 10, 4)
         }
     }
     Context 'Given bad rows' {

@@ -13,6 +13,24 @@ namespace BackpropModule.Benchmarks
                 QuickEpoch(args.Length > 1 ? int.Parse(args[1]) : 9);
                 return;
             }
+            if (args.Length > 0 && args[0] == "--epoch-phases")
+            {
+                EpochPhases.Run(args.Length > 1 ? int.Parse(args[1]) : 6);
+                return;
+            }
+            if (args.Length > 0 && args[0] == "--gradient-noise")
+            {
+                GradientCheckTiming.Noise();
+                return;
+            }
+            if (args.Length > 0 && args[0] == "--gradient-check")
+            {
+                int rounds = args.Length > 1 ? int.Parse(args[1]) : 5;
+                var (fast, full, data) = GradientCheckTiming.Run(rounds);
+                System.Console.WriteLine($"Test-Gradient 784-50-10, {data}, 39,760 elements, medians of {rounds} alternating rounds: " +
+                    $"fast {fast:F3} s, full recompute {full:F3} s ({full / fast:F0}x)");
+                return;
+            }
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
         }
 

@@ -23,11 +23,19 @@ namespace BackpropModule.Engine
         public const string OptimizerStateInvalid = "OptimizerStateInvalid";
         /// <summary>Epochs, batch size or patience is not positive.</summary>
         public const string TrainingOptionInvalid = "TrainingOptionInvalid";
-        /// <summary>The loss or a gradient became NaN or infinite.</summary>
+        /// <summary>The loss or a gradient became NaN or infinite, or the loss exploded (see the divergence rule in Start-Training's help).</summary>
         public const string TrainingDiverged = "TrainingDiverged";
         /// <summary>-Resume was asked for but the network has no checkpoint.</summary>
         public const string TrainingCheckpointMissing = "TrainingCheckpointMissing";
-        /// <summary>-Resume with an optimizer other than the checkpoint's.</summary>
+        /// <summary>-Resume with an optimizer, batch size, shuffling or data other than the checkpoint's.</summary>
         public const string TrainingResumeMismatch = "TrainingResumeMismatch";
+        /// <summary>A checkpoint whose position, generator state or counts are impossible.</summary>
+        public const string TrainingCheckpointInvalid = "TrainingCheckpointInvalid";
+        /// <summary>A network already holds NaN or infinite parameters, so it cannot be trained.</summary>
+        public const string NetworkNotFinite = "NetworkNotFinite";
+        /// <summary>An update step would make a parameter NaN or infinite; nothing was changed.</summary>
+        public const string UpdateNotFinite = "UpdateNotFinite";
+        /// <summary>Another command is training the network (it may not be changed or trained twice at once).</summary>
+        public const string NetworkBusy = "NetworkBusy";
     }
 }

@@ -54,6 +54,47 @@ namespace BackpropModule.Engine
         /// <summary>Name of the loss function.</summary>
         public string LossFunction => Network.OutputLoss.LossName;
 
+        /// <summary>
+        /// The names the indexer takes, as tutorials write them: per layer N its input xN, its
+        /// pre-activation aN and its output zN; y is the network's output, t the target.
+        /// </summary>
+        public IReadOnlyList<string> ValueNames
+        {
+            get
+            {
+                var names = new List<string>();
+                for (int i = 1; i <= Layers.Count; i++)
+                {
+                    string k = i.ToString(CultureInfo.InvariantCulture);
+                    names.Add("x" + k); names.Add("a" + k); names.Add("z" + k);
+                }
+                names.Add("y");
+                if (Target != null) names.Add("t");
+                return names;
+            }
+        }
+
+        /// <summary>A value by its tutorial name (xN, aN, zN, y, t; see <see cref="ValueNames"/>), or null.</summary>
+        public Tensor this[string name]
+        {
+            get
+            {
+                if (string.IsNullOrEmpty(name)) return null;
+                if (name == "y" || name == "Y") return Output;
+                if (name == "t" || name == "T") return Target;
+                if (name.Length < 2 || !int.TryParse(name.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out int layer)
+                    || layer < 1 || layer > Layers.Count) return null;
+                var l = Layers[layer - 1];
+                switch (char.ToLowerInvariant(name[0]))
+                {
+                    case 'x': return l.Input;
+                    case 'a': return l.PreActivation;
+                    case 'z': return l.Output;
+                    default: return null;
+                }
+            }
+        }
+
         /// <summary>For each sample, the index of its largest output (the predicted class).</summary>
         public int[] Predictions()
         {

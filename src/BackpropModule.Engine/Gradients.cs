@@ -11,7 +11,7 @@ namespace BackpropModule.Engine
     /// parameter) and per layer the delta dL/da, the gradient of the loss with respect to that
     /// layer's pre-activation.
     /// </summary>
-    public sealed class Gradients
+    public sealed partial class Gradients
     {
         internal Gradients(Network network, long version, double loss, int batchSize, Tensor[] byParameter, Tensor[] deltas)
         {
@@ -79,7 +79,7 @@ namespace BackpropModule.Engine
                 for (int i = 0; i < ps.Count; i++)
                     if (string.Equals(ps[i].GradientName, name, StringComparison.OrdinalIgnoreCase)
                         || string.Equals(ps[i].Name, name, StringComparison.OrdinalIgnoreCase)) return ByParameter[i];
-                return null;
+                return Intermediate(name);
             }
         }
 
@@ -95,8 +95,13 @@ namespace BackpropModule.Engine
         }
 
         /// <summary>A deep copy (same network and version).</summary>
-        public Gradients Clone() => new Gradients(Network, ParameterVersion, Loss, BatchSize,
-            ByParameter.Select(t => t.Clone()).ToArray(), Deltas.Select(t => t.Clone()).ToArray()) { Input = Input, Target = Target };
+        public Gradients Clone()
+        {
+            var g = new Gradients(Network, ParameterVersion, Loss, BatchSize,
+                ByParameter.Select(t => t.Clone()).ToArray(), Deltas.Select(t => t.Clone()).ToArray()) { Input = Input, Target = Target };
+            if (inputGradients != null) g.SetIntermediates(inputGradients.Select(t => t.Clone()).ToArray(), outputGradient.Clone());
+            return g;
+        }
 
         /// <summary>The console view: one line per gradient with shape, norm and largest magnitude, then the deltas.</summary>
         public string Describe()
@@ -117,6 +122,8 @@ namespace BackpropModule.Engine
             }
             if (Deltas.Count > 0)
                 sb.AppendLine().Append("Deltas       ").Append(string.Join(", ", Deltas.Select((d, i) => "layer " + (i + 1) + " " + d.Shape)));
+            if (inputGradients != null)
+                sb.AppendLine().Append("Per layer    ").Append(string.Join(", ", IntermediateNames)).Append(" (dL/d input, pre-activation, output)");
             return sb.ToString().TrimEnd();
         }
 

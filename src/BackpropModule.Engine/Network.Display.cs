@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Tensors;
 
 // The console views of a network: the layer table and the one-line architecture.
@@ -28,11 +29,17 @@ namespace BackpropModule.Engine
         public string Architecture =>
             string.Join("-", LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture))) + " " + HiddenActivation.Name + " → " + OutputLoss.Name + "/" + OutputLoss.LossName;
 
+        private string InitDescription =>
+            FromGivenValues ? "values given"
+            : "init " + WeightInit + (BiasInit == BiasInitKind.Zero ? "" : ", bias " + BiasInit + " " + BiasScale.ToString("G", CultureInfo.InvariantCulture)) + ", seed " + Seed;
+
         /// <inheritdoc/>
         public override string ToString()
         {
             var sb = new StringBuilder();
-            sb.AppendLine($"Network {Architecture}, {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, init {WeightInit}, seed {Seed}, version {Version}");
+            // Two lines, so that a deep architecture still fits 80 columns.
+            sb.AppendLine($"Network      {Architecture}");
+            sb.AppendLine($"Parameters   {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}, {InitDescription}, version {Version}");
             sb.AppendLine();
             var rows = Describe();
             string[] head = { "Layer", "Kind", "Inputs", "Outputs", "Parameters", "Count" };

@@ -25,12 +25,18 @@ namespace BackpropModule.Engine
         /// <summary>Creates a network with freshly drawn weights.</summary>
         /// <exception cref="BackpropException">Fewer than two sizes, a size ≤ 0, or a bad weight scale.</exception>
         public Network(IReadOnlyList<int> layerSizes, ActivationKind activation, OutputKind output,
-            WeightInitKind weightInit = WeightInitKind.Default, double weightScale = 0.01, long? seed = null)
+            WeightInitKind weightInit = WeightInitKind.Default, double weightScale = 0.01, long? seed = null,
+            BiasInitKind biasInit = BiasInitKind.Zero, double biasScale = 0.01)
         {
             ValidateSizes(layerSizes);
             if (!(weightScale > 0) || double.IsInfinity(weightScale))
                 throw new BackpropException(ErrorIds.WeightScaleInvalid, ErrorKind.InvalidArgument, weightScale,
                     $"The weight scale must be a positive finite number; got {weightScale.ToString(CultureInfo.InvariantCulture)}.");
+            if (!(biasScale > 0) || double.IsInfinity(biasScale))
+                throw new BackpropException(ErrorIds.BiasScaleInvalid, ErrorKind.InvalidArgument, biasScale,
+                    $"The bias scale must be a positive finite number; got {biasScale.ToString(CultureInfo.InvariantCulture)}.");
+            BiasInit = biasInit;
+            BiasScale = biasScale;
             Seed = seed ?? SeededRandom.NewSeed();
             WeightInit = Init.Resolve(weightInit, activation);
             WeightScale = weightScale;
@@ -40,7 +46,8 @@ namespace BackpropModule.Engine
             {
                 double std = Init.StandardDeviation(WeightInit, layerSizes[i], weightScale);
                 weights.Add(Init.Draw(rng, layerSizes[i], layerSizes[i + 1], std));
-                weights.Add(new Tensor(1, layerSizes[i + 1]));
+                // Zero biases draw nothing, so the weights of a seed do not depend on the bias option.
+                weights.Add(biasInit == BiasInitKind.Normal ? Init.Draw(rng, 1, layerSizes[i + 1], biasScale) : new Tensor(1, layerSizes[i + 1]));
             }
             LayerSizes = layerSizes.ToArray();
             Activation = activation;
@@ -48,6 +55,7 @@ namespace BackpropModule.Engine
             HiddenActivation = Activations.Create(activation);
             OutputLoss = OutputLosses.Create(output);
             layers = BuildLayers(weights, out parameters);
+            TrackParameterChanges();
         }
 
         /// <summary>Creates a network around existing parameter values (W1, b1, W2, b2, … in order), for loading.</summary>
@@ -74,7 +82,16 @@ namespace BackpropModule.Engine
             WeightScale = 0.01;
             HiddenActivation = Activations.Create(activation);
             OutputLoss = OutputLosses.Create(output);
-            layers = BuildLayers(parameterValues, out parameters);
+            // Copies: the caller keeps its tensors, and nobody holds a writable alias of the new
+            // parameters that would bypass the version count.
+            layers = BuildLayers(parameterValues.Select(v => v.Clone()).ToArray(), out parameters);
+            TrackParameterChanges();
+        }
+
+        // Every write through a parameter's public surface (indexer, CopyTo) counts as an update.
+        private void TrackParameterChanges()
+        {
+            foreach (var p in parameters) p.Value.TrackChanges(MarkUpdated);
         }
 
         private static AffineLayer[] BuildLayers(IReadOnlyList<Tensor> values, out Parameter[] parameters)
@@ -119,6 +136,12 @@ namespace BackpropModule.Engine
 
         /// <summary>The scale of <see cref="WeightInitKind.Normal"/> initialisation.</summary>
         public double WeightScale { get; }
+
+        /// <summary>How the biases were initialised (Zero unless -BiasInit Normal).</summary>
+        public BiasInitKind BiasInit { get; }
+
+        /// <summary>The standard deviation of <see cref="BiasInitKind.Normal"/> biases.</summary>
+        public double BiasScale { get; } = 0.01;
 
         /// <summary>The seed the weights were drawn with.</summary>
         public long Seed { get; }
@@ -204,6 +227,7 @@ namespace BackpropModule.Engine
             int n = pass.Input.Rows;
             var grads = new Tensor[parameters.Length];
             var deltas = new Tensor[layers.Length];
+            var inputGradients = new Tensor[layers.Length];
             int last = layers.Length - 1;
             var delta = new Tensor(n, layers[last].Outputs);
             OutputLoss.Backward(pass.Layers[last].Output, pass.Target, delta);
@@ -212,10 +236,13 @@ namespace BackpropModule.Engine
                 deltas[i] = delta;
                 var dW = new Tensor(layers[i].Inputs, layers[i].Outputs);
                 var db = new Tensor(1, layers[i].Outputs);
-                Tensor dx = i > 0 ? new Tensor(n, layers[i].Inputs) : null;
+                // dx of layer 1 (the gradient with respect to the network's input) is needed by no
+                // parameter, but tutorials print it; it costs one more product of the first layer's size.
+                var dx = new Tensor(n, layers[i].Inputs);
                 layers[i].Backward(pass.Layers[i].Input, delta, dW, db, dx);
                 grads[2 * i] = dW;
                 grads[2 * i + 1] = db;
+                inputGradients[i] = dx;
                 if (i > 0)
                 {
                     var below = pass.Layers[i - 1];
@@ -224,17 +251,31 @@ namespace BackpropModule.Engine
                     delta = da;
                 }
             }
-            return new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas) { Input = pass.Input, Target = pass.Target };
+            var g = new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas) { Input = pass.Input, Target = pass.Target };
+            g.SetIntermediates(inputGradients, GradientIntermediates.OutputGradient(Output, pass.Output, pass.Target, n));
+            return g;
         }
 
         /// <summary>Plain gradient descent, W ← W − η·dW for every parameter, then <see cref="Version"/> increments.</summary>
-        /// <exception cref="BackpropException">Bad learning rate, gradients of another network, or a non-finite gradient; the network is unchanged.</exception>
+        /// <exception cref="BackpropException">Bad learning rate, gradients of another network, a non-finite gradient, or
+        /// UpdateNotFinite (the step would make a parameter NaN or infinite); the network is unchanged.</exception>
         public void ApplyGradientDescent(Gradients gradients, double learningRate)
         {
             CheckGradients(gradients);
             if (!(learningRate > 0) || double.IsInfinity(learningRate))
                 throw new BackpropException(ErrorIds.LearningRateInvalid, ErrorKind.InvalidArgument, learningRate,
                     $"The learning rate must be a positive finite number; got {learningRate.ToString(CultureInfo.InvariantCulture)}.");
+            // Checked before anything is written, so a refused step changes nothing (η·dW or w − η·dW can overflow).
+            for (int p = 0; p < parameters.Length; p++)
+            {
+                double[] w = parameters[p].Value.Data, g = gradients.ByParameter[p].Data;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    double next = w[i] - learningRate * g[i];
+                    if (double.IsNaN(next) || double.IsInfinity(next))
+                        throw Training.NetworkUpdate.NotFinite(parameters[p].Name, i % parameters[p].Value.Rows, i / parameters[p].Value.Rows, "gradient-descent step", learningRate);
+                }
+            }
             for (int p = 0; p < parameters.Length; p++)
             {
                 double[] w = parameters[p].Value.Data, g = gradients.ByParameter[p].Data;
@@ -271,7 +312,11 @@ namespace BackpropModule.Engine
         public void RestoreParameters(IReadOnlyList<Tensor> snapshot)
         {
             if (snapshot == null || snapshot.Count != parameters.Length) throw new ArgumentException("The snapshot does not match this network.", nameof(snapshot));
-            for (int p = 0; p < parameters.Length; p++) snapshot[p].CopyTo(parameters[p].Value);
+            for (int p = 0; p < parameters.Length; p++)
+                if (snapshot[p].Rows != parameters[p].Value.Rows || snapshot[p].Columns != parameters[p].Value.Columns)
+                    throw new ArgumentException($"Snapshot {p} is {snapshot[p].Shape}; {parameters[p].Name} is {parameters[p].Shape}.", nameof(snapshot));
+            // Raw copies, then one version step for the whole restore.
+            for (int p = 0; p < parameters.Length; p++) Array.Copy(snapshot[p].Data, parameters[p].Value.Data, snapshot[p].Count);
             Version++;
         }
     }

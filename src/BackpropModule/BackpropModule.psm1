@@ -8,3 +8,42 @@ if ($env:BACKPROP_BUILD -in 'net8.0', 'netstandard2.0') { $framework = $env:BACK
 Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, $framework, 'BackpropModule.dll')) -ErrorAction Stop
 $pesterExtensions = [System.IO.Path]::Combine($PSScriptRoot, 'PesterExtensions.ps1')
 if ([System.IO.File]::Exists($pesterExtensions)) { . $pesterExtensions }
+
+# Tab completion for names the module can know but PowerShell cannot: the sets in an IDX folder, and
+# the parameter names of the network being piped or passed. Without these, PowerShell offers files.
+Register-ArgumentCompleter -CommandName Import-IdxDataset -ParameterName Name -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    $folder = if ($fakeBoundParameters.ContainsKey('Path')) { "$($fakeBoundParameters['Path'])" } else { '.' }
+    try { $folder = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($folder) } catch { $folder = [System.IO.Path]::GetFullPath($folder) }
+    $sets = @()
+    if ([System.IO.Directory]::Exists($folder)) {
+        foreach ($file in [System.IO.Directory]::EnumerateFiles($folder, '*-images*idx3-ubyte*')) {
+            $sets += ([System.IO.Path]::GetFileName($file) -split '-images')[0]
+        }
+    }
+    if ($sets.Count -eq 0) { $sets = 'train', 't10k' }
+    $sets | Sort-Object -Unique | Where-Object { $_ -like "$wordToComplete*" } |
+        ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', "the $_ images and labels") }
+}
+
+Register-ArgumentCompleter -CommandName Test-Gradient -ParameterName ParameterName -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    $source = $fakeBoundParameters["Network"]
+    if (-not $source) { $source = $fakeBoundParameters['Gradient'] }
+    $pipeline = $commandAst.Parent
+    if (-not $source -and $pipeline -is [System.Management.Automation.Language.PipelineAst]) {
+        $at = $pipeline.PipelineElements.IndexOf($commandAst)
+        if ($at -gt 0) {
+            $previous = $pipeline.PipelineElements[$at - 1]
+            if ($previous -is [System.Management.Automation.Language.CommandExpressionAst] -and
+                $previous.Expression -is [System.Management.Automation.Language.VariableExpressionAst]) {
+                $source = Get-Variable -Name $previous.Expression.VariablePath.UserPath -ValueOnly -ErrorAction Ignore
+            }
+        }
+    }
+    $network = if ($source -is [BackpropModule.Engine.Network]) { $source }
+    elseif ($source -is [BackpropModule.Engine.Gradients]) { $source.Network }
+    $names = if ($network) { foreach ($p in $network.Parameters) { $p.Name } } else { 'W1', 'b1', 'W2', 'b2' }
+    $names | Where-Object { $_ -like "$wordToComplete*" } |
+        ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }
+}

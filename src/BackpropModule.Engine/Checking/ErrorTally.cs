@@ -10,6 +10,12 @@ namespace BackpropModule.Engine.Checking
         private double sumAbs, maxNoise;
         private Worst smooth = Worst.None, atKinks = Worst.None;
 
+        /// <summary>Creates a tally; with <paramref name="numericalGrid"/>, every checked element's estimate is also written there.</summary>
+        public ErrorTally(Tensors.Tensor numericalGrid = null) => Numerical = numericalGrid;
+
+        /// <summary>The numerical estimate per checked element (NaN where unchecked), or null.</summary>
+        public Tensors.Tensor Numerical { get; }
+
         /// <summary>The worst element of a group, plus the group's largest absolute error.</summary>
         private struct Worst
         {
@@ -69,6 +75,7 @@ namespace BackpropModule.Engine.Checking
             var e = new Worst { Rel = rel, RawRel = raw, Abs = abs, MaxAbs = abs, MaxRawRel = raw, Analytic = analytic, Numerical = numerical, Row = row, Column = column };
             count++;
             sumAbs += abs;
+            if (Numerical != null) Numerical[row, column] = numerical;
             if (noiseFloor > maxNoise) maxNoise = noiseFloor;
             if (kink) { unresolved++; atKinks.Consider(e); }
             else smooth.Consider(e);

@@ -42,6 +42,12 @@ namespace BackpropModule.Engine.Checking
         /// <summary>Names of the parameters to check (W1, b1, dW1 …), or null for all.</summary>
         public IReadOnlyList<string> Parameters { get; set; }
 
+        /// <summary>
+        /// Keep, per parameter, the full numerical gradient, the analytic one and their difference
+        /// as tensors (<see cref="GradientCheckResult.NumericalGradient"/> …), for side-by-side comparison.
+        /// </summary>
+        public bool IncludeGradients { get; set; }
+
         /// <summary>Checks the settings.</summary>
         /// <exception cref="BackpropException">A setting is out of range.</exception>
         public void Validate()

@@ -1,4 +1,6 @@
+using System;
 using System.Globalization;
+using BackpropModule.Engine.Tensors;
 
 namespace BackpropModule.Engine.Checking
 {
@@ -106,6 +108,53 @@ namespace BackpropModule.Engine.Checking
 
         /// <summary>The step h of the central difference.</summary>
         public double Epsilon { get; internal set; }
+
+        /// <summary>
+        /// With -IncludeGradients: the central-difference estimate of every checked element, the
+        /// parameter's shape (NaN where -Sample left an element unchecked); otherwise null.
+        /// </summary>
+        public Tensor NumericalGradient { get; private set; }
+
+        /// <summary>With -IncludeGradients: the analytic (backprop) gradient checked against (a copy); otherwise null.</summary>
+        public Tensor AnalyticGradient { get; private set; }
+
+        /// <summary>With -IncludeGradients: analytic − numerical per element (NaN where unchecked); otherwise null.</summary>
+        public Tensor Difference { get; private set; }
+
+        /// <summary>
+        /// With -IncludeGradients: one tensor holding the numerical gradient, the analytic one and their
+        /// difference side by side (columns 0..c−1, c..2c−1, 2c..3c−1 for a parameter of c columns),
+        /// the sheet Export-Workbook writes; otherwise null.
+        /// </summary>
+        public Tensor SideBySide()
+        {
+            if (NumericalGradient == null) return null;
+            var t = new Tensor(Rows, 3 * Columns);
+            for (int r = 0; r < Rows; r++)
+                for (int c = 0; c < Columns; c++)
+                {
+                    t[r, c] = NumericalGradient[r, c];
+                    t[r, Columns + c] = AnalyticGradient[r, c];
+                    t[r, 2 * Columns + c] = Difference[r, c];
+                }
+            return t;
+        }
+
+        internal static Tensor NaNGrid(int rows, int columns)
+        {
+            var t = new Tensor(rows, columns);
+            for (int r = 0; r < rows; r++) for (int c = 0; c < columns; c++) t[r, c] = double.NaN;
+            return t;
+        }
+
+        internal void SetGradients(Tensor numerical, Tensor analytic)
+        {
+            NumericalGradient = numerical;
+            AnalyticGradient = analytic.Clone();
+            Difference = new Tensor(Rows, Columns);
+            for (int r = 0; r < Rows; r++)
+                for (int c = 0; c < Columns; c++) Difference[r, c] = analytic[r, c] - numerical[r, c];
+        }
 
         /// <summary>A one-line description naming the parameter, the worst element and both values.</summary>
         public string Describe() => string.Format(CultureInfo.InvariantCulture,

@@ -11,20 +11,18 @@ namespace BackpropModule.Engine.Checking
 {
     /// <summary>
     /// Compares analytic gradients with central differences n = (L(w + h) − L(w − h)) / 2h, one
-    /// parameter element at a time, in fp64, through the network's own loss (<see cref="Network.Forward"/>,
-    /// the path of <see cref="Network.ComputeLoss"/>). Each element is perturbed in place and its
-    /// original bits are put back in a finally block, so the network is left exactly as it was
-    /// (values bit for bit and <see cref="Network.Version"/>) even when the check is cancelled or fails.
+    /// parameter element at a time, in fp64, through the network's own loss (the layers, activation
+    /// and output loss of <see cref="Network.Forward"/>). The losses are computed from one cached
+    /// forward pass, recomputing only what the perturbed element changes, on all kernel threads
+    /// (<see cref="IncrementalLossProbe"/>); the network itself is never written, so it is left
+    /// exactly as it was (values bit for bit and <see cref="Network.Version"/>) even when the check
+    /// is cancelled or fails.
     /// </summary>
     /// <remarks>
-    /// NOTE: the network is changed in place while an element is perturbed; do not use it from
-    /// another thread during a check.
+    /// NOTE: do not change the network from another thread during a check.
     /// </remarks>
     public sealed class GradientChecker
     {
-        /// <summary>2⁻⁵², the gap between 1 and the next double.</summary>
-        private const double MachineEpsilon = 2.220446049250313e-16;
-
         /// <summary>How many times a kink-crossing step is divided by 10 before the element is left unjudged.</summary>
         public const int KinkRetries = 2;
 
@@ -128,88 +126,45 @@ namespace BackpropModule.Engine.Checking
                 Tolerance = Options.Tolerance,
                 Epsilon = Options.Epsilon,
             };
-            var tally = new ErrorTally();
-            double[] w = value.Data, a = analytic.Data;
-            bool[] plusSigns = detectKinks ? new bool[HiddenUnits()] : null;
-            bool[] minusSigns = detectKinks ? new bool[plusSigns.Length] : null;
+            var tally = new ErrorTally(Options.IncludeGradients ? GradientCheckResult.NaNGrid(value.Rows, value.Columns) : null);
+            double[] a = analytic.Data;
+            var estimator = new DifferenceEstimator(CreateProbe(), Network, p, elements, Options.Epsilon, detectKinks);
             for (int k = 0; k < elements.Length; k++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 int i = elements[k];
-                double h = Options.Epsilon;
-                double numerical = CentralDifference(w, i, h, plusSigns, minusSigns, out double noiseFloor);
-                bool kink = detectKinks && !SameSigns(plusSigns, minusSigns);
-                if (kink)
-                {
-                    // Retry with smaller steps: one that stays on one side of every kink gives a valid
-                    // derivative again, at the price of a noise floor 10 or 100 times higher.
-                    tally.AddKink(a[i], numerical);
-                    for (int retry = 0; retry < KinkRetries && kink; retry++)
-                    {
-                        h /= 10;
-                        numerical = CentralDifference(w, i, h, plusSigns, minusSigns, out noiseFloor);
-                        kink = !SameSigns(plusSigns, minusSigns);
-                    }
-                }
-                tally.Add(i % value.Rows, i / value.Rows, a[i], numerical, noiseFloor, kink);
+                DifferenceEstimate e = estimator.Get(k, cancellation);
+                if (e.CrossedKink) tally.AddKink(a[i], e.FirstNumerical);
+                // NOTE: an element that sits on a kink at every step (e.g. a bias whose input row is exactly
+                // zero, so a = ±h) has no derivative; backprop's value is right if it is a subgradient, i.e.
+                // between the two one-sided slopes. It is judged against the nearest of them.
+                double numerical = e.Unresolved ? Math.Min(Math.Max(a[i], e.SlopeLow), e.SlopeHigh) : e.Numerical;
+                tally.Add(i % value.Rows, i / value.Rows, a[i], numerical, e.NoiseFloor, e.Unresolved);
                 if (progress != null) { tally.WriteTo(result); progress(result, k + 1, elements.Length); }
             }
             tally.WriteTo(result);
+            if (tally.Numerical != null) result.SetGradients(tally.Numerical, analytic);
             return result;
         }
 
-        /// <summary>(L(w + h) − L(w − h)) / ((w + h) − (w − h)) for element i, restoring its exact bits afterwards.</summary>
-        /// <remarks>
-        /// NOTE: w ± h is rounded to a double, so the step actually taken is (w + h) − (w − h), which
-        /// is computed exactly here (Sterbenz) and used as the denominator instead of 2h.
-        /// NOTE: each computed loss is off by a few units in its last place (the forward pass rounds
-        /// long dot products, exponentials and a batch sum), so the quotient is uncertain by
-        /// σ = 4·2⁻⁵²·(|L₊| + |L₋|) / ((w + h) − (w − h)) (returned as noiseFloor): two derivatives
-        /// closer than σ cannot be told apart, whatever the gradient code does. The factor 4 is the
-        /// smallest that covers the roundoff measured on 784-50-10 checks.
-        /// </remarks>
-        private double CentralDifference(double[] w, int i, double h, bool[] plusSigns, bool[] minusSigns, out double noiseFloor)
-        {
-            double original = w[i];
-            try
-            {
-                w[i] = original + h;
-                double up = w[i];
-                double lossUp = Evaluate(plusSigns);
-                w[i] = original - h;
-                double down = w[i];
-                double lossDown = Evaluate(minusSigns);
-                noiseFloor = 4 * MachineEpsilon * (Math.Abs(lossUp) + Math.Abs(lossDown)) / (up - down);
-                return (lossUp - lossDown) / (up - down);
-            }
-            finally
-            {
-                w[i] = original;
-            }
-        }
+        /// <summary>
+        /// When true, every loss is computed by a whole forward pass through the perturbed network
+        /// (the reference the fast path is tested and benchmarked against); by default only what the
+        /// element changes is recomputed (<see cref="IncrementalLossProbe"/>).
+        /// </summary>
+        internal bool FullRecompute { get; set; }
 
-        /// <summary>The loss through the network's forward pass; with <paramref name="signs"/>, also records which hidden pre-activations are positive.</summary>
-        private double Evaluate(bool[] signs)
-        {
-            if (signs == null) return Network.ComputeLoss(Input, Target);
-            var pass = Network.Forward(Input, Target);
-            int k = 0;
-            for (int l = 0; l + 1 < pass.Layers.Count; l++)
-                foreach (double v in pass.Layers[l].PreActivation.Data) signs[k++] = v > 0;
-            return pass.Loss.Value;
-        }
+        /// <summary>The loss evaluator for one parameter's check, built on the current parameter values.</summary>
+        internal LossProbe CreateProbe() =>
+            FullRecompute ? (LossProbe)new FullRecomputeProbe(Network, Input, Target) : new IncrementalLossProbe(Network, Input, Target);
 
-        private int HiddenUnits()
+        /// <summary>The estimates for elements of parameter p, for tests that compare the two probes.</summary>
+        internal DifferenceEstimate[] EstimateElements(int p, int[] elements)
         {
-            int n = 0;
-            for (int l = 0; l + 1 < Network.Layers.Count; l++) n += Input.Rows * Network.Layers[l].Outputs;
-            return n;
-        }
-
-        private static bool SameSigns(bool[] x, bool[] y)
-        {
-            for (int i = 0; i < x.Length; i++) if (x[i] != y[i]) return false;
-            return true;
+            var estimator = new DifferenceEstimator(CreateProbe(), Network, p, elements, Options.Epsilon, detectKinks);
+            var result = new DifferenceEstimate[elements.Length];
+            for (int k = 0; k < elements.Length; k++) result[k] = estimator.Get(k, CancellationToken.None);
+            return result;
         }
 
         /// <summary>

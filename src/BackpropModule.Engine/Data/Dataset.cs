@@ -16,6 +16,22 @@ namespace BackpropModule.Engine.Data
         /// <summary>Creates a dataset; the arrays are taken, not copied.</summary>
         /// <exception cref="ArgumentException">The array lengths do not fit count and widths.</exception>
         public Dataset(string name, double[] features, int featureCount, double[] targets, int targetWidth, int[] labels, string[] classNames = null)
+            : this(name, features == null ? null : new FeatureStore(features), featureCount, targets, targetWidth, labels, classNames)
+        {
+        }
+
+        /// <summary>
+        /// A dataset whose features are byte codes standing for table[code] (IDX pixels: 1 byte per
+        /// value instead of 8); <see cref="Features"/> and training read the same doubles as if they
+        /// had been stored. The arrays are taken, not copied.
+        /// </summary>
+        /// <exception cref="ArgumentException">The array lengths do not fit count and widths, or the table does not have 256 entries.</exception>
+        internal Dataset(string name, byte[] featureCodes, double[] codeTable, int featureCount, double[] targets, int targetWidth, int[] labels, string[] classNames = null)
+            : this(name, featureCodes == null ? null : new FeatureStore(featureCodes, codeTable), featureCount, targets, targetWidth, labels, classNames)
+        {
+        }
+
+        private Dataset(string name, FeatureStore features, int featureCount, double[] targets, int targetWidth, int[] labels, string[] classNames)
         {
             if (featureCount <= 0) throw new ArgumentException("A dataset needs at least one feature.", nameof(featureCount));
             if (targetWidth <= 0) throw new ArgumentException("A dataset needs at least one target column.", nameof(targetWidth));
@@ -24,7 +40,7 @@ namespace BackpropModule.Engine.Data
             if (targets == null || targets.Length != count * targetWidth) throw new ArgumentException($"The target array holds {targets?.Length ?? 0} values; {count} samples × {targetWidth} need {count * targetWidth}.", nameof(targets));
             if (labels != null && labels.Length != count) throw new ArgumentException($"There are {labels.Length} labels for {count} samples.", nameof(labels));
             Name = name ?? "dataset";
-            Features = features;
+            Store = features;
             FeatureCount = featureCount;
             Targets = targets;
             TargetWidth = targetWidth;
@@ -55,7 +71,16 @@ namespace BackpropModule.Engine.Data
         public string[] ClassNames { get; }
 
         /// <summary>Row-major features, Count × FeatureCount.</summary>
-        public double[] Features { get; }
+        /// <remarks>
+        /// NOTE: a dataset loaded from IDX files holds its pixels as bytes; the first read of this
+        /// property converts them to doubles (8 bytes per value) and the dataset keeps those from then
+        /// on, so writes to the array are seen by training. Training, validation and Test-Network do
+        /// not read it and convert only the rows of each batch.
+        /// </remarks>
+        public double[] Features => Store.Values;
+
+        /// <summary>The features as stored (doubles, or byte codes and their table).</summary>
+        internal FeatureStore Store { get; }
 
         /// <summary>Row-major targets, Count × TargetWidth.</summary>
         public double[] Targets { get; }
@@ -69,8 +94,7 @@ namespace BackpropModule.Engine.Data
         {
             if (start < 0 || count <= 0 || start + count > Count)
                 throw new ArgumentOutOfRangeException(nameof(count), $"Samples {start}..{start + count - 1} are outside 0..{Count - 1}.");
-            var f = new double[count * FeatureCount];
-            Array.Copy(Features, start * FeatureCount, f, 0, f.Length);
+            FeatureStore f = Store.SliceRows(start, count, FeatureCount);
             var t = new double[count * TargetWidth];
             Array.Copy(Targets, start * TargetWidth, t, 0, t.Length);
             int[] l = null;
@@ -81,14 +105,13 @@ namespace BackpropModule.Engine.Data
         /// <summary>The samples at the given indices, in that order, as a new dataset.</summary>
         public Dataset Select(int[] indices, string name = null)
         {
-            var f = new double[indices.Length * FeatureCount];
+            FeatureStore f = Store.SelectRows(indices, FeatureCount);
             var t = new double[indices.Length * TargetWidth];
             int[] l = Labels == null ? null : new int[indices.Length];
             for (int i = 0; i < indices.Length; i++)
             {
                 int s = indices[i];
                 if ((uint)s >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"Sample {s} is outside 0..{Count - 1}.");
-                Array.Copy(Features, s * FeatureCount, f, i * FeatureCount, FeatureCount);
                 Array.Copy(Targets, s * TargetWidth, t, i * TargetWidth, TargetWidth);
                 if (l != null) l[i] = Labels[s];
             }
@@ -112,7 +135,14 @@ namespace BackpropModule.Engine.Data
         }
 
         /// <summary>Features as a tensor (copy), for Invoke-Forward.</summary>
-        public Tensor FeaturesTensor() => ToTensor(Features, Count, FeatureCount);
+        public Tensor FeaturesTensor()
+        {
+            // Column-major tensor from row-major rows: gather all rows, then transpose (without
+            // converting a compact store into doubles for good).
+            var rows = new double[Count * FeatureCount];
+            Store.CopyRows(null, 0, Count, FeatureCount, rows);
+            return ToTensor(rows, Count, FeatureCount);
+        }
 
         /// <summary>Targets as a tensor (copy).</summary>
         public Tensor TargetsTensor() => ToTensor(Targets, Count, TargetWidth);
@@ -120,8 +150,9 @@ namespace BackpropModule.Engine.Data
         private static Tensor ToTensor(double[] rowMajor, int rows, int cols)
         {
             var t = new Tensor(rows, cols);
+            double[] d = t.Data;
             for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) t[r, c] = rowMajor[r * cols + c];
+                for (int c = 0; c < cols; c++) d[r + c * rows] = rowMajor[r * cols + c];
             return t;
         }
 

@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using System.IO.Compression;
+using BackpropModule.Engine.IO;
 
 namespace BackpropModule.Engine.Data
 {
@@ -46,17 +46,17 @@ namespace BackpropModule.Engine.Data
         /// <exception cref="BackpropException">IdxFileNotFound, IdxMagicInvalid, IdxDimensionInvalid, IdxTruncated, IdxTrailingData, IdxGzipInvalid, IdxReadFailed.</exception>
         public static IdxFile Open(string path, int expectedDims, string what)
         {
-            if (!File.Exists(path))
-                throw new BackpropException(ErrorIds.IdxFileNotFound, ErrorKind.ObjectNotFound, path, $"The IDX {what} file '{path}' does not exist.");
-            FileStream file = null;
+            // Refuses directories, devices and FIFOs by type before opening (a FIFO would block, /dev/zero never end).
+            FileStream file = FileChecks.OpenRead(path, ErrorIds.IdxFileNotFound, ErrorIds.IdxReadFailed, "IDX " + what);
+            Stream s = file;
+            bool opened = false;
             try
             {
-                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
                 long length = file.Length;
                 int b0 = file.ReadByte(), b1 = file.ReadByte();
                 file.Position = 0;
                 bool gz = b0 == 0x1F && b1 == 0x8B;
-                Stream s = gz ? (Stream)new GZipStream(file, CompressionMode.Decompress) : file;
+                if (gz) s = new CheckedGzipStream(file, path);
                 var header = new byte[4];
                 int expectedMagic = 0x800 | expectedDims;
                 if (!TryReadExactly(s, header, 0, 4, path))
@@ -88,7 +88,7 @@ namespace BackpropModule.Engine.Data
                     throw new BackpropException(ErrorIds.IdxDimensionInvalid, ErrorKind.InvalidData, path, $"The IDX {what} file '{path}' declares {item} values per item; at most {1 << 24} are supported.");
                 var result = new IdxFile(path, s, gz, dims, length);
                 if (!gz) result.CheckRawLength(what);
-                file = null;
+                opened = true;
                 return result;
             }
             catch (InvalidDataException e)
@@ -101,7 +101,8 @@ namespace BackpropModule.Engine.Data
             }
             finally
             {
-                file?.Dispose();
+                // The gzip reader owns the file; a raw file is the stream itself.
+                if (!opened) { s.Dispose(); file.Dispose(); }
             }
         }
 
@@ -123,21 +124,31 @@ namespace BackpropModule.Engine.Data
         /// <param name="what">"image" or "label", for messages.</param>
         /// <param name="onChunk">Called with (data, offset, count) after each block of bytes has arrived, so a
         /// caller can convert a block while the next one is being decompressed.</param>
+        /// <remarks>
+        /// A raw file's length was checked against the header, so its buffer is allocated at once. A
+        /// gzip file's sizes are only claims until the data arrives: its buffer starts at 64 KiB (or
+        /// less) and doubles as bytes are decompressed, so a small file that declares gigabytes
+        /// costs at most about three bytes per byte actually read (plus 64 KiB) before it is refused.
+        /// </remarks>
         public byte[] ReadItems(int items, bool checkEnd, string what, Action<byte[], int, int> onChunk = null)
         {
             const int chunk = 1 << 22;
-            var data = new byte[(long)items * ItemSize];
+            long total = (long)items * ItemSize;
+            var data = new byte[Gzipped ? Math.Min(total, 1 << 16) : total];
             try
             {
-                for (int offset = 0; offset < data.Length;)
+                for (int offset = 0; offset < total;)
                 {
-                    int n = Math.Min(chunk, data.Length - offset);
+                    // A gzip buffer doubles only once it is full of bytes that really arrived.
+                    if (offset == data.Length) Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+                    int n = (int)Math.Min(chunk, data.Length - offset);
                     if (!TryReadExactly(stream, data, offset, n, Path))
                         throw new BackpropException(ErrorIds.IdxTruncated, ErrorKind.InvalidData, Path,
                             $"The IDX {what} file '{Path}' is truncated: it ends before item {items} of the {Dimensions[0]} its header declares.");
                     onChunk?.Invoke(data, offset, n);
                     offset += n;
                 }
+                // Reading to the end also makes a gzip stream check its CRC-32, length and trailer.
                 if (checkEnd && Gzipped && stream.ReadByte() >= 0)
                     throw new BackpropException(ErrorIds.IdxTrailingData, ErrorKind.InvalidData, Path,
                         $"The IDX {what} file '{Path}' has data after the {Dimensions[0]} items its header declares.");

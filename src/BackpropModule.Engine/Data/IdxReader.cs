@@ -58,6 +58,9 @@ namespace BackpropModule.Engine.Data
         /// <exception cref="BackpropException">IdxFileNotFound: the folder or a file is missing.</exception>
         public static (string ImagePath, string LabelPath) FindFiles(string folder, string name)
         {
+            if (File.Exists(folder))
+                throw new BackpropException(ErrorIds.IdxFileNotFound, ErrorKind.ObjectNotFound, folder,
+                    $"'{folder}' is a file, not a folder; give the folder holding the IDX files as -Path, or the files as -ImagePath and -LabelPath.");
             if (!Directory.Exists(folder))
                 throw new BackpropException(ErrorIds.IdxFileNotFound, ErrorKind.ObjectNotFound, folder, $"The folder '{folder}' does not exist.");
             return (Find(folder, name, "images", 3), Find(folder, name, "labels", 1));
@@ -93,8 +96,8 @@ namespace BackpropModule.Engine.Data
             if (options.First < 0) throw new ArgumentOutOfRangeException(nameof(options), "First must not be negative.");
             if (options.ClassNames != null && options.ClassNames.Length != options.ClassCount)
                 throw new ArgumentOutOfRangeException(nameof(options), $"{options.ClassNames.Length} class names were given for {options.ClassCount} classes.");
-            imagePath = Path.GetFullPath(imagePath);
-            labelPath = Path.GetFullPath(labelPath);
+            imagePath = IO.FileChecks.FullPath(imagePath);
+            labelPath = IO.FileChecks.FullPath(labelPath);
             using (var images = IdxFile.Open(imagePath, 3, "image"))
             using (var labels = IdxFile.Open(labelPath, 1, "label"))
             {
@@ -119,11 +122,12 @@ namespace BackpropModule.Engine.Data
                             $"Label {i} in '{labelPath}' is {labelBytes[i]}, not below the class count {options.ClassCount} (use -ClassCount).");
                     classIndex[i] = labelBytes[i];
                 }
-                double[] x = ReadPixels(images, count, all, options);
+                byte[] x = ReadPixels(images, count, all, options);
                 var t = new double[(long)count * options.ClassCount];
                 for (int i = 0; i < count; i++) t[(long)i * options.ClassCount + classIndex[i]] = 1.0;
                 string name = options.Name ?? DefaultName(imagePath, count, declared);
-                return new Dataset(name, x, features, t, options.ClassCount, classIndex, options.ClassNames);
+                // The pixels stay bytes (1 byte per value instead of 8); batches convert their rows through the table.
+                return new Dataset(name, x, Table(options.Scale), features, t, options.ClassCount, classIndex, options.ClassNames);
             }
         }
 
@@ -143,30 +147,16 @@ namespace BackpropModule.Engine.Data
             return x;
         }
 
-        /// <summary>
-        /// Reads the pixels and converts each block on the thread pool as soon as it has arrived, so
-        /// conversion (mostly first-touching the 8-byte-per-pixel result) overlaps decompression.
-        /// </summary>
+        /// <summary>Reads the pixels as bytes, reporting progress and honouring cancellation after each block.</summary>
         /// <exception cref="OperationCanceledException">The load was cancelled.</exception>
-        private static double[] ReadPixels(IdxFile images, int count, bool all, IdxLoadOptions options)
+        private static byte[] ReadPixels(IdxFile images, int count, bool all, IdxLoadOptions options)
         {
-            double[] lut = Table(options.Scale);
-            var x = new double[(long)count * images.ItemSize];
-            var pending = new List<Task>();
-            try
+            long total = (long)count * images.ItemSize;
+            return images.ReadItems(count, all, "image", (data, offset, n) =>
             {
-                images.ReadItems(count, all, "image", (data, offset, n) =>
-                {
-                    pending.Add(Task.Run(() => Convert(data, x, lut, offset, n)));
-                    options.Progress?.Invoke(offset + (long)n, x.LongLength);
-                    options.Cancellation.ThrowIfCancellationRequested();
-                });
-            }
-            finally
-            {
-                Task.WaitAll(pending.ToArray());
-            }
-            return x;
+                options.Progress?.Invoke(offset + (long)n, total);
+                options.Cancellation.ThrowIfCancellationRequested();
+            });
         }
 
         private static double[] Table(bool scale)

@@ -28,11 +28,22 @@ namespace BackpropModule.Engine.IO
     /// commas, a nesting limit, duplicate keys refused. It builds plain values only; nothing is
     /// ever instantiated from a type name in the file.
     /// </summary>
+    /// <remarks>
+    /// Memory: a value costs about 100 bytes of tree however few characters it takes ("0,"), so
+    /// the number of values is capped (<see cref="MaxValues"/>: about 30 MB of tree at most, far
+    /// above what a network file of 1,023 layers with optimizer state holds). Strings without
+    /// escapes are cut straight from the text, so a long base64 string costs its own size once.
+    /// </remarks>
     internal sealed class JsonParser
     {
         private const int MaxDepth = 32;
+
+        /// <summary>Most values (objects, arrays, strings, numbers, literals) one document may hold.</summary>
+        public const int MaxValues = 1 << 18;
+
         private readonly string s;
         private int i;
+        private int values;
 
         private JsonParser(string text) { s = text; }
 
@@ -58,6 +69,7 @@ namespace BackpropModule.Engine.IO
         private JsonValue ParseValue(int depth)
         {
             if (depth > MaxDepth) throw Error("nested too deeply");
+            if (++values > MaxValues) throw Error($"more than {MaxValues} values; a network file holds far fewer");
             if (i >= s.Length) throw Error("the document ends early (truncated?)");
             int start = i;
             JsonValue v;
@@ -130,8 +142,11 @@ namespace BackpropModule.Engine.IO
 
         private string ParseString()
         {
-            var sb = new StringBuilder();
             i++;
+            int start = i;
+            while (i < s.Length && s[i] != '"' && s[i] != '\\' && s[i] >= ' ') i++;
+            if (i < s.Length && s[i] == '"') return s.Substring(start, i++ - start);
+            var sb = new StringBuilder(s, start, i - start, i - start + 16);
             while (true)
             {
                 if (i >= s.Length) throw Error("unterminated string (truncated?)");
@@ -169,6 +184,7 @@ namespace BackpropModule.Engine.IO
             int digits = i;
             while (i < s.Length && char.IsDigit(s[i]) && s[i] < 128) i++;
             if (i == digits) throw Error("expected a value");
+            if (s[digits] == '0' && i - digits > 1) throw Error("a number with a leading zero");
             if (i < s.Length && s[i] == '.') { i++; int f = i; while (i < s.Length && s[i] >= '0' && s[i] <= '9') i++; if (i == f) throw Error("bad number"); }
             if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
             {

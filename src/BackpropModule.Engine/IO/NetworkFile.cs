@@ -13,14 +13,15 @@ using BackpropModule.Engine.Training;
 namespace BackpropModule.Engine.IO
 {
     /// <summary>
-    /// The network file (format "BackpropModule.Network", version 1): UTF-8 JSON with an envelope
+    /// The network file (format "BackpropModule.Network", version 2; version 1 is still read): UTF-8 JSON with an envelope
     /// <c>{ "format", "formatVersion", "sha256", "payload" }</c>. <c>sha256</c> is the lowercase hex
     /// SHA-256 of the UTF-8 bytes of the payload's text as written (from its '{' to its '}', line
     /// endings as LF).
     /// The payload holds <c>layerSizes</c>, <c>activation</c>, <c>output</c>, <c>weightInit</c>,
     /// <c>seed</c>, <c>parameters</c> (W1, b1, … each <c>{ name, rows, columns, data }</c>, see
-    /// <see cref="TensorCodec"/>) and optionally <c>checkpoint</c> (epochsCompleted, randomState as
-    /// decimal strings, optimizerName, optimizerSettings, optimizerState tensors). Reading is strict:
+    /// <see cref="TensorCodec"/>), optionally <c>checkpoint</c> (see <see cref="CheckpointJson"/>; version 2
+    /// adds the position inside an epoch and what the run depends on) and, from version 2, optionally
+    /// <c>history</c> (the epoch records, see <see cref="HistoryJson"/>). Reading is strict:
     /// unknown members, wrong kinds, impossible shapes and checksum mismatches are refused, and no
     /// type is ever chosen from the file's text.
     /// </summary>
@@ -29,36 +30,25 @@ namespace BackpropModule.Engine.IO
         /// <summary>The format name in the envelope.</summary>
         public const string FormatName = "BackpropModule.Network";
 
-        /// <summary>The format version this build writes and reads.</summary>
-        public const int FormatVersion = 1;
+        /// <summary>The format version this build writes (it reads this one and every earlier one).</summary>
+        public const int FormatVersion = 2;
 
-        /// <summary>Largest file <see cref="Load"/> reads (1 GiB).</summary>
-        public const long MaxFileBytes = 1L << 30;
+        /// <summary>Largest file <see cref="Load"/> reads (512 MiB; loading allocates about 7 bytes per byte of file).</summary>
+        public const long MaxFileBytes = 1L << 29;
 
         private const int MaxLayers = 1024;
 
-        /// <summary>Writes the network (and its checkpoint when asked and present) atomically.</summary>
-        /// <exception cref="BackpropException">OutputFileWriteFailed; the previous file, if any, is unchanged.</exception>
-        public static void Save(Network network, string path, bool includeCheckpoint = true)
+        /// <summary>Writes the network (and its checkpoint when asked and present) atomically (see <see cref="AtomicFile"/>); <paramref name="force"/> allows replacing a read-only file.</summary>
+        /// <exception cref="BackpropException">PathInvalid, PathNotFile, OutputFileReadOnly or OutputFileWriteFailed; the previous file, if any, is unchanged.</exception>
+        public static void Save(Network network, string path, bool includeCheckpoint = true, bool force = false)
         {
-            string text = Serialize(network, includeCheckpoint);
-            AtomicFile.Write(path, temp => File.WriteAllText(temp, text, new UTF8Encoding(false)));
+            byte[] bytes = new UTF8Encoding(false).GetBytes(Serialize(network, includeCheckpoint));
+            AtomicFile.WriteStream(path, s => s.Write(bytes, 0, bytes.Length), force: force);
         }
 
         /// <summary>Reads a network file; the result's <see cref="Network.Checkpoint"/> is restored when the file has one.</summary>
-        /// <exception cref="BackpropException">NetworkFileNotFound, NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch, with the path as target.</exception>
-        public static Network Load(string path)
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new BackpropException(ErrorIds.NetworkFileNotFound, ErrorKind.ObjectNotFound, path, $"The network file '{path}' does not exist.");
-            if (info.Length > MaxFileBytes)
-                throw JsonFields.Invalid(path, $"the file is {info.Length} bytes; network files are at most {MaxFileBytes} bytes.");
-            string text;
-            try { text = File.ReadAllText(path, new UTF8Encoding(false, true)); }
-            catch (DecoderFallbackException) { throw JsonFields.Invalid(path, "the file is not UTF-8 text."); }
-            catch (IOException e) { throw new BackpropException(ErrorIds.NetworkFileInvalid, ErrorKind.ReadError, path, $"Could not read '{path}': {e.Message}", e); }
-            return Deserialize(text, path);
-        }
+        /// <exception cref="BackpropException">NetworkFileNotFound, PathNotFile, PathInvalid, NetworkFileReadFailed, NetworkFileInvalid, NetworkFileVersionUnsupported or NetworkFileChecksumMismatch, with the path as target.</exception>
+        public static Network Load(string path) => Deserialize(NetworkFileText.Read(path), path);
 
         /// <summary>The file's text for a network.</summary>
         public static string Serialize(Network network, bool includeCheckpoint = true)
@@ -83,28 +73,9 @@ namespace BackpropModule.Engine.IO
             w.Name(2, "seed", false).Raw(n.Seed.ToString(CultureInfo.InvariantCulture));
             w.Name(2, "parameters", false);
             WriteTensors(w, 2, n.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList());
-            if (cp != null)
-            {
-                w.Name(2, "checkpoint", false).Raw("{");
-                w.Name(3, "epochsCompleted", true).Raw(cp.EpochsCompleted.ToString(CultureInfo.InvariantCulture));
-                w.Name(3, "randomState", false).Raw(cp.RandomState == null ? "null" :
-                    "[" + string.Join(", ", cp.RandomState.Select(u => "\"" + u.ToString(CultureInfo.InvariantCulture) + "\"")) + "]");
-                w.Name(3, "optimizerName", false);
-                if (cp.OptimizerName == null) w.Raw("null"); else w.String(cp.OptimizerName);
-                w.Name(3, "optimizerSettings", false);
-                if (cp.OptimizerSettings == null) w.Raw("null");
-                else
-                {
-                    w.Raw("{");
-                    bool first = true;
-                    foreach (var kv in cp.OptimizerSettings) { w.Name(4, kv.Key, first).Raw(TensorCodec.FormatScalar(kv.Value)); first = false; }
-                    if (!first) w.Indent(3);
-                    w.Raw("}");
-                }
-                w.Name(3, "optimizerState", false);
-                if (cp.OptimizerState == null) w.Raw("null"); else WriteTensors(w, 3, cp.OptimizerState);
-                w.Indent(2).Raw("}");
-            }
+            if (cp != null) CheckpointJson.Write(w, cp, WriteTensors);
+            var history = n.History;
+            if (history.Length > 0) HistoryJson.Write(w, history);
             return w.Indent(1).Raw("}").ToString();
         }
 
@@ -145,22 +116,24 @@ namespace BackpropModule.Engine.IO
             if (envelope.String("format") != FormatName)
                 throw JsonFields.Invalid(target, $"its format is '{envelope.String("format")}', not '{FormatName}'.");
             long version = envelope.Integer("formatVersion", long.MinValue, long.MaxValue);
-            if (version != FormatVersion)
+            if (version < 1 || version > FormatVersion)
                 throw new BackpropException(ErrorIds.NetworkFileVersionUnsupported, ErrorKind.InvalidData, target,
                     $"The network file has format version {version}; this version of BackpropModule reads version {FormatVersion}. Use a newer module to read it.");
             var payload = envelope.Get("payload", JsonKind.Object);
             // Line endings are normalised before hashing, so a file that went through a CRLF conversion
             // (git autocrlf, a Windows editor) still verifies; any other change does not.
-            string actual = Sha256Hex(text.Substring(payload.Start, payload.End - payload.Start).Replace("\r\n", "\n"));
+            string actual = NetworkFileText.PayloadSha256(text, payload.Start, payload.End);
             if (!string.Equals(envelope.String("sha256"), actual, StringComparison.OrdinalIgnoreCase))
                 throw new BackpropException(ErrorIds.NetworkFileChecksumMismatch, ErrorKind.InvalidData, target,
                     $"The network file's payload does not match its SHA-256 checksum (stored {envelope.String("sha256")}, computed {actual}); it was changed or damaged after it was written.");
-            return ReadPayload(payload, target);
+            return ReadPayload(payload, target, version);
         }
 
-        private static Network ReadPayload(JsonValue payload, object target)
+        private static Network ReadPayload(JsonValue payload, object target, long version)
         {
-            var p = new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint");
+            var p = version >= 2
+                ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint", "history")
+                : new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint");
             var sizesJson = p.Get("layerSizes", JsonKind.Array).Items;
             if (sizesJson.Count < 2 || sizesJson.Count > MaxLayers)
                 throw JsonFields.Invalid(target, $"payload.layerSizes has {sizesJson.Count} entries; a network has 2 to {MaxLayers}.");
@@ -173,7 +146,10 @@ namespace BackpropModule.Engine.IO
                 i => (i % 2 == 0 ? "W" : "b") + (i / 2 + 1).ToString(CultureInfo.InvariantCulture),
                 i => i % 2 == 0 ? sizes[i / 2] : 1, i => sizes[i / 2 + 1], 2 * (sizes.Length - 1));
             var network = new Network(sizes, activation, output, tensors.Select(t => t.Value).ToList(), init, seed);
-            if (p.Has("checkpoint")) network.Checkpoint = ReadCheckpoint(p.Get("checkpoint", JsonKind.Object), target);
+            if (p.Has("checkpoint"))
+                network.Checkpoint = CheckpointJson.Read(p.Get("checkpoint", JsonKind.Object), target, version,
+                    (array, where) => ReadTensors(array, where, target, null, null, null, null));
+            if (p.Has("history")) network.SetHistory(HistoryJson.Read(p.Get("history", JsonKind.Array), target));
             return network;
         }
 
@@ -196,28 +172,6 @@ namespace BackpropModule.Engine.IO
                 result.Add(new KeyValuePair<string, Tensor>(n, TensorCodec.Decode(f.String("data"), r, c, at + " (" + n + ")", target)));
             }
             return result;
-        }
-
-        private static TrainingCheckpoint ReadCheckpoint(JsonValue value, object target)
-        {
-            const string where = "payload.checkpoint";
-            var f = new JsonFields(value, where, target, "epochsCompleted", "randomState", "optimizerName", "optimizerSettings", "optimizerState");
-            var cp = new TrainingCheckpoint { EpochsCompleted = (int)f.Integer("epochsCompleted", 0, int.MaxValue) };
-            if (f.Has("randomState"))
-                cp.RandomState = f.Get("randomState", JsonKind.Array).Items.Select((v, i) =>
-                    v.Kind == JsonKind.String && ulong.TryParse(v.Text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u) ? u
-                    : throw JsonFields.Invalid(target, $"{where}.randomState[{i}] must be a string holding an unsigned 64-bit integer.")).ToArray();
-            if (f.Has("optimizerName")) cp.OptimizerName = f.String("optimizerName");
-            if (f.Has("optimizerSettings"))
-            {
-                var settings = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var m in f.Get("optimizerSettings", JsonKind.Object).Members)
-                    settings[m.Key] = TensorCodec.ParseScalar(m.Value, $"{where}.optimizerSettings.{m.Key}", target);
-                cp.OptimizerSettings = settings;
-            }
-            if (f.Has("optimizerState"))
-                cp.OptimizerState = ReadTensors(f.Get("optimizerState", JsonKind.Array), where + ".optimizerState", target, null, null, null, null);
-            return cp;
         }
     }
 }

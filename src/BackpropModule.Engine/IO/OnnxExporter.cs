@@ -33,12 +33,12 @@ namespace BackpropModule.Engine.IO
         private const int IrVersion = 7;
         private const int OnnxFloat = 1, OnnxDouble = 11, AttributeInt = 2;
 
-        /// <summary>Writes the model atomically.</summary>
-        /// <exception cref="BackpropException">OutputFileWriteFailed; an existing file is unchanged.</exception>
-        public static void Save(Network network, string path, OnnxPrecision precision = OnnxPrecision.Double)
+        /// <summary>Writes the model atomically (see <see cref="AtomicFile"/>); <paramref name="force"/> allows replacing a read-only file.</summary>
+        /// <exception cref="BackpropException">PathInvalid, PathNotFile, OutputFileReadOnly or OutputFileWriteFailed; an existing file is unchanged.</exception>
+        public static void Save(Network network, string path, OnnxPrecision precision = OnnxPrecision.Double, bool force = false)
         {
             byte[] bytes = ToBytes(network, precision);
-            AtomicFile.Write(path, temp => File.WriteAllBytes(temp, bytes));
+            AtomicFile.WriteStream(path, s => s.Write(bytes, 0, bytes.Length), force: force);
         }
 
         /// <summary>The serialized ModelProto.</summary>

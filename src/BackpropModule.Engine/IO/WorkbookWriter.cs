@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -37,42 +38,43 @@ namespace BackpropModule.Engine.IO
         /// <param name="sheets">The sheets, in order.</param>
         /// <param name="append">Edit an existing workbook instead of replacing it.</param>
         /// <param name="sheetWritten">Called with the sheet index after each sheet (progress); an exception it throws, e.g. on Ctrl+C, abandons the write and leaves the original file as it was.</param>
+        /// <param name="force">Allow replacing a read-only file (it stays read-only).</param>
         /// <returns>The names of the sheets that were replaced.</returns>
-        /// <exception cref="BackpropException">WorksheetNameInvalid, WorksheetTooLarge, WorkbookInvalid or OutputFileWriteFailed; the original file is unchanged.</exception>
-        public static IReadOnlyList<string> Write(string path, IReadOnlyList<WorkbookSheet> sheets, bool append = false, Action<int> sheetWritten = null)
+        /// <exception cref="BackpropException">WorksheetNameInvalid, WorksheetTooLarge, WorkbookInvalid, WorkbookInputUnsupported, PathInvalid, PathNotFile, OutputFileReadOnly or OutputFileWriteFailed; the original file is unchanged.</exception>
+        public static IReadOnlyList<string> Write(string path, IReadOnlyList<WorkbookSheet> sheets, bool append = false, Action<int> sheetWritten = null, bool force = false)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             if (sheets == null) throw new ArgumentNullException(nameof(sheets));
             var replaced = new List<string>();
-            bool edit = append && File.Exists(path);
-            AtomicFile.Write(path, temp =>
+            bool edit = append && File.Exists(FileChecks.FullPath(path));
+            AtomicFile.WriteStream(path, stream =>
             {
-                using (var doc = edit ? OpenExisting(temp, path) : SpreadsheetDocument.Create(temp, SpreadsheetDocumentType.Workbook))
+                try
                 {
-                    var book = doc.WorkbookPart ?? doc.AddWorkbookPart();
-                    if (book.Workbook == null) book.Workbook = new Workbook();
-                    if (book.Workbook.Sheets == null) book.Workbook.AppendChild(new Sheets());
-                    uint bold = WorkbookStyles.EnsureBold(book);
-                    for (int i = 0; i < sheets.Count; i++)
+                    using (var doc = edit ? SpreadsheetDocument.Open(stream, true) : SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
                     {
-                        AddSheet(book, sheets[i], bold, replaced, path);
-                        SheetWritten?.Invoke(i);
-                        sheetWritten?.Invoke(i);
+                        var book = doc.WorkbookPart ?? doc.AddWorkbookPart();
+                        if (book.Workbook == null) book.Workbook = new Workbook();
+                        if (book.Workbook.Sheets == null) book.Workbook.AppendChild(new Sheets());
+                        uint bold = WorkbookStyles.EnsureBold(book);
+                        for (int i = 0; i < sheets.Count; i++)
+                        {
+                            AddSheet(book, sheets[i], bold, replaced, path);
+                            SheetWritten?.Invoke(i);
+                            sheetWritten?.Invoke(i);
+                        }
+                        book.Workbook.Save();
                     }
-                    book.Workbook.Save();
                 }
-            }, startFromExisting: edit);
+                // The parts of an existing workbook are parsed lazily, so a damaged part (a malformed
+                // workbook.xml, styles or sheet list) surfaces anywhere in the edit, not only at Open.
+                catch (Exception e) when (edit && (e is OpenXmlPackageException || e is InvalidDataException || e is FileFormatException || e is XmlException || e is InvalidOperationException))
+                {
+                    throw new BackpropException(ErrorIds.WorkbookInvalid, ErrorKind.InvalidData, path,
+                        $"'{path}' is not a workbook that can be appended to ({e.Message}). Write to a new file or leave out -Append to replace it.", e);
+                }
+            }, startFromExisting: edit, force: force);
             return replaced;
-        }
-
-        private static SpreadsheetDocument OpenExisting(string temp, string path)
-        {
-            try { return SpreadsheetDocument.Open(temp, true); }
-            catch (Exception e) when (e is OpenXmlPackageException || e is InvalidDataException || e is FileFormatException || e is IOException)
-            {
-                throw new BackpropException(ErrorIds.WorkbookInvalid, ErrorKind.InvalidData, path,
-                    $"'{path}' is not a workbook that can be appended to ({e.Message}). Write to a new file or leave out -Append to replace it.", e);
-            }
         }
 
         /// <summary>Checks a worksheet name against Excel's rules.</summary>
@@ -82,6 +84,9 @@ namespace BackpropModule.Engine.IO
             string problem = string.IsNullOrEmpty(name) ? "it is empty"
                 : name.Length > 31 ? $"it has {name.Length} characters (at most 31)"
                 : name.IndexOfAny(ForbiddenNameCharacters) >= 0 ? "it contains one of : \\ / ? * [ ]"
+                : name.FirstOrDefault(ch => ch < ' ') is char control && control != '\0' ? $"it contains the control character U+{(int)control:X4}"
+                : name.IndexOf('\0') >= 0 ? "it contains the control character U+0000"
+                : FirstInvalidCharacter(name) is int bad ? $"it contains the character U+{bad:X4}, which a workbook cannot store"
                 : name[0] == '\'' || name[name.Length - 1] == '\'' ? "it starts or ends with an apostrophe"
                 : string.Equals(name, "History", StringComparison.OrdinalIgnoreCase) ? "Excel reserves 'History'"
                 : null;
@@ -89,9 +94,26 @@ namespace BackpropModule.Engine.IO
                 throw new BackpropException(ErrorIds.WorksheetNameInvalid, ErrorKind.InvalidArgument, name, $"'{name}' cannot be a worksheet name: {problem}.");
         }
 
+        /// <summary>The first character of <paramref name="text"/> that an .xlsx file cannot hold (a control character, an unpaired surrogate, U+FFFE/U+FFFF), or null.</summary>
+        internal static int? FirstInvalidCharacter(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+                if ((c < ' ' && c != '\t' && c != '\n' && c != '\r') || char.IsSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') return c;
+            }
+            return null;
+        }
+
         private static void AddSheet(WorkbookPart book, WorkbookSheet sheet, uint bold, List<string> replaced, string path)
         {
             CheckName(sheet.Name);
+            if (sheet.Columns != null)
+                foreach (string column in sheet.Columns)
+                    if (FirstInvalidCharacter(column) is int bad)
+                        throw new BackpropException(ErrorIds.WorkbookInputUnsupported, ErrorKind.InvalidArgument, column,
+                            $"The property name '{column}' holds the control character U+{bad:X4}, which a workbook cannot store; rename the property.");
             CheckSize(sheet);
             var sheetsElement = book.Workbook.Sheets;
             var old = sheetsElement.Elements<Sheet>().FirstOrDefault(s => string.Equals(s.Name?.Value, sheet.Name, StringComparison.OrdinalIgnoreCase));

@@ -4,7 +4,16 @@ using BackpropModule.Engine.Tensors;
 
 namespace BackpropModule.Engine.Layers
 {
-    /// <summary>How the weights are drawn; biases always start at zero.</summary>
+    /// <summary>How the biases start.</summary>
+    public enum BiasInitKind
+    {
+        /// <summary>b = 0 (the default, as in most tutorials).</summary>
+        Zero,
+        /// <summary>b = scale · N(0, 1), drawn right after the layer's weights (tutorial 003's 0.01·randn).</summary>
+        Normal,
+    }
+
+    /// <summary>How the weights are drawn; biases follow <see cref="BiasInitKind"/>.</summary>
     public enum WeightInitKind
     {
         /// <summary>He for ReLU, Xavier for Sigmoid and Tanh.</summary>

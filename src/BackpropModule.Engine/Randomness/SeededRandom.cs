@@ -74,11 +74,14 @@ namespace BackpropModule.Engine.Randomness
             if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive));
             ulong bound = (ulong)maxExclusive;
             ulong threshold = unchecked(0UL - bound) % bound;
-            while (true)
+            // A draw is rejected with probability threshold/2⁶⁴ < 2⁻³³, so 64 rejections in a row do not happen
+            // with a valid state; the bound makes a hang impossible even if a broken state slipped through.
+            for (int attempt = 0; attempt < 64; attempt++)
             {
                 ulong r = NextUInt64();
                 if (r >= threshold) return (int)(r % bound);
             }
+            throw new InvalidOperationException("The generator is stuck (an all-zero state); no bounded draw is possible.");
         }
 
         /// <summary>A standard normal deviate (mean 0, variance 1), Marsaglia's polar method.</summary>
@@ -112,10 +115,12 @@ namespace BackpropModule.Engine.Randomness
         public ulong[] GetState() => new[] { s0, s1, s2, s3, hasSpare ? 1UL : 0UL, unchecked((ulong)BitConverter.DoubleToInt64Bits(spareNormal)) };
 
         /// <summary>Restores a state returned by <see cref="GetState"/>.</summary>
-        /// <exception cref="ArgumentException">The state does not have six words.</exception>
+        /// <exception cref="ArgumentException">The state does not have six words, or its four generator words are all zero
+        /// (xoshiro256** never leaves that state: every draw would be 0).</exception>
         public void SetState(ulong[] state)
         {
             if (state == null || state.Length != 6) throw new ArgumentException("A generator state has six words.", nameof(state));
+            if ((state[0] | state[1] | state[2] | state[3]) == 0) throw new ArgumentException("A generator state cannot be all zeros.", nameof(state));
             s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3];
             hasSpare = state[4] != 0;
             spareNormal = BitConverter.Int64BitsToDouble(unchecked((long)state[5]));

@@ -14,9 +14,13 @@ namespace BackpropModule.Engine.Tensors
     /// into loose numbers; rows are available through <see cref="ToArray"/>, <see cref="ToDataTable"/>
     /// and the module's <c>ToRows()</c> method.
     /// </summary>
-    public sealed class Tensor
+    public sealed partial class Tensor
     {
         private readonly DenseMatrix matrix;
+
+        // Set when this tensor is a network parameter's value: every public write calls it, so the
+        // network's Version moves and older passes and gradients are seen as stale.
+        private Action changed;
 
         /// <summary>A zero-filled tensor.</summary>
         /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
@@ -47,8 +51,18 @@ namespace BackpropModule.Engine.Tensors
         /// <summary>Number of elements.</summary>
         public int Count => Rows * Columns;
 
-        /// <summary>The underlying MathNet matrix (shared, not a copy), for power users.</summary>
-        public Matrix<double> Matrix => matrix;
+        /// <summary>
+        /// The underlying MathNet matrix, for power users: shared, except for a network parameter's
+        /// value, where it is a copy (a write through it could not be counted as a change; change
+        /// parameters with the indexer or Set-NetworkParameter).
+        /// </summary>
+        public Matrix<double> Matrix => changed == null ? (Matrix<double>)matrix : matrix.Clone();
+
+        /// <summary>True when this tensor is a network parameter's value: writes to it bump the network's Version.</summary>
+        public bool IsParameter => changed != null;
+
+        /// <summary>Makes every public write to this tensor call <paramref name="onChange"/> (the owning network's version bump).</summary>
+        internal void TrackChanges(Action onChange) => changed = onChange;
 
         /// <summary>The column-major storage: element (r, c) is at <c>r + c·Rows</c>.</summary>
         internal double[] Data => matrix.Values;
@@ -58,7 +72,12 @@ namespace BackpropModule.Engine.Tensors
         public double this[int row, int column]
         {
             get { CheckIndex(row, column); return matrix.Values[row + column * Rows]; }
-            set { CheckIndex(row, column); matrix.Values[row + column * Rows] = value; }
+            set
+            {
+                CheckIndex(row, column);
+                matrix.Values[row + column * Rows] = value;
+                changed?.Invoke();
+            }
         }
 
         private void CheckIndex(int row, int column)
@@ -178,6 +197,7 @@ namespace BackpropModule.Engine.Tensors
             if (destination.Rows != Rows || destination.Columns != Columns)
                 throw new ArgumentException($"Cannot copy a {Shape} tensor into a {destination.Shape} one.", nameof(destination));
             Array.Copy(Data, destination.Data, Count);
+            destination.changed?.Invoke();
         }
 
         /// <summary>True when both tensors have the same shape and identical bits in every element.</summary>
@@ -210,7 +230,20 @@ namespace BackpropModule.Engine.Tensors
         public override string ToString() => ToGridString(8, 8);
 
         /// <summary>The shape and a grid of at most maxRows × maxColumns values.</summary>
-        public string ToGridString(int maxRows, int maxColumns)
+        public string ToGridString(int maxRows, int maxColumns) => ToGridString(maxRows, maxColumns, DefaultDigits);
+
+        /// <summary>
+        /// The shape and a grid of at most maxRows × maxColumns values, each with <paramref name="digits"/>
+        /// significant digits (1–17; 17 shows every digit needed to give back the same double).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">digits is outside 1..17.</exception>
+        public string ToGridString(int maxRows, int maxColumns, int digits)
+        {
+            CheckDigits(digits);
+            return Grid(maxRows, maxColumns, v => FormatValue(v, digits));
+        }
+
+        private string Grid(int maxRows, int maxColumns, Func<double, string> format)
         {
             var sb = new StringBuilder();
             sb.Append("Tensor ").Append(Shape);
@@ -224,7 +257,7 @@ namespace BackpropModule.Engine.Tensors
             {
                 cells[i + 1, 0] = rows[i] < 0 ? "…" : "[" + rows[i] + "]";
                 for (int j = 0; j < cols.Length; j++)
-                    cells[i + 1, j + 1] = rows[i] < 0 || cols[j] < 0 ? "…" : FormatValue(matrix.Values[rows[i] + cols[j] * Rows]);
+                    cells[i + 1, j + 1] = rows[i] < 0 || cols[j] < 0 ? "…" : format(matrix.Values[rows[i] + cols[j] * Rows]);
             }
             var widths = new int[cols.Length + 1];
             for (int j = 0; j <= cols.Length; j++)

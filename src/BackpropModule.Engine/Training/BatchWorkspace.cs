@@ -1,4 +1,5 @@
 using System;
+using BackpropModule.Engine.Data;
 using BackpropModule.Engine.Kernels;
 using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
@@ -84,7 +85,7 @@ namespace BackpropModule.Engine.Training
         /// <summary>Largest batch it takes.</summary>
         public int MaxBatchSize => maxBatch;
 
-        /// <summary>Gradients of the last <see cref="TrainBatch"/>, aligned with the network's parameters (reused buffers).</summary>
+        /// <summary>Gradients of the last TrainBatch, aligned with the network's parameters (reused buffers).</summary>
         public Tensor[] Gradients { get; }
 
         private Buffers EnsureBatch(int n)
@@ -100,10 +101,21 @@ namespace BackpropModule.Engine.Training
 
         private static void Gather(Buffers buf, int inW, int outW, double[] features, double[] targets, int[] order, int start)
         {
-            int n = buf.N;
-            double[] xd = buf.XT.Data, td = buf.T.Data;
             // A sample is a row of the data and a column of XT: one contiguous copy each.
-            RowGather.Copy(features, order, start, n, inW, xd);
+            RowGather.Copy(features, order, start, buf.N, inW, buf.XT.Data);
+            GatherTargets(buf, outW, targets, order, start);
+        }
+
+        private static void Gather(Buffers buf, int inW, int outW, FeatureStore features, double[] targets, int[] order, int start)
+        {
+            features.CopyRows(order, start, buf.N, inW, buf.XT.Data);
+            GatherTargets(buf, outW, targets, order, start);
+        }
+
+        private static void GatherTargets(Buffers buf, int outW, double[] targets, int[] order, int start)
+        {
+            int n = buf.N;
+            double[] td = buf.T.Data;
             for (int r = 0; r < n; r++)
             {
                 int s = order == null ? start + r : order[start + r];
@@ -166,6 +178,23 @@ namespace BackpropModule.Engine.Training
         {
             var buf = EnsureBatch(n);
             Gather(buf, net.InputSize, net.OutputSize, features, targets, order, start);
+            return ForwardBackward(buf);
+        }
+
+        /// <summary>
+        /// <see cref="TrainBatch(double[], double[], int[], int, int)"/> on a dataset's samples; the rows are
+        /// read from its store as they are (compact byte codes are converted while they are gathered).
+        /// </summary>
+        public BatchResult TrainBatch(Dataset data, int[] order, int start, int n)
+        {
+            if (data == null) throw new ArgumentNullException(nameof(data));
+            var buf = EnsureBatch(n);
+            Gather(buf, net.InputSize, net.OutputSize, data.Store, data.Targets, order, start);
+            return ForwardBackward(buf);
+        }
+
+        private BatchResult ForwardBackward(Buffers buf)
+        {
             var result = ForwardBatch(buf);
             var layers = net.Layers;
             int last = layers.Count - 1;
@@ -186,6 +215,15 @@ namespace BackpropModule.Engine.Training
         {
             var buf = EnsureBatch(n);
             Gather(buf, net.InputSize, net.OutputSize, features, targets, null, start);
+            return ForwardBatch(buf);
+        }
+
+        /// <summary>Forward only, for loss and accuracy on a dataset's samples start..start+n, read from its store as they are.</summary>
+        public BatchResult EvaluateBatch(Dataset data, int start, int n)
+        {
+            if (data == null) throw new ArgumentNullException(nameof(data));
+            var buf = EnsureBatch(n);
+            Gather(buf, net.InputSize, net.OutputSize, data.Store, data.Targets, null, start);
             return ForwardBatch(buf);
         }
 

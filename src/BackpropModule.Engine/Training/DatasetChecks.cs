@@ -21,7 +21,7 @@ namespace BackpropModule.Engine.Training
                 throw new BackpropException(ErrorIds.DatasetTargetMismatch, ErrorKind.InvalidData, data,
                     $"The {role} data '{data.Name}' has " + (data.IsClassification ? $"{data.ClassCount} classes" : $"{data.TargetWidth} target values") +
                     $" per sample; the network {network.Architecture} has {network.OutputSize} outputs.");
-            if (!AllFinite(data.Features))
+            if (!data.Store.AllFinite())
                 throw new BackpropException(ErrorIds.DatasetNotFinite, ErrorKind.InvalidData, data, $"The {role} data '{data.Name}' has NaN or infinite features.");
             if (!AllFinite(data.Targets))
                 throw new BackpropException(ErrorIds.DatasetNotFinite, ErrorKind.InvalidData, data, $"The {role} data '{data.Name}' has NaN or infinite targets.");

@@ -130,5 +130,11 @@ namespace BackpropModule.Engine.Training
 
         /// <summary>Samples the run trained on, counted per step.</summary>
         public long SamplesSeen { get; internal set; }
+
+        /// <summary>
+        /// The largest ratio of the smoothed batch loss to the divergence rule's reference loss seen in the run
+        /// (the rule raises TrainingDiverged above 1000); how close the run came to being called diverged.
+        /// </summary>
+        public double PeakLossRatio { get; internal set; }
     }
 }

@@ -141,16 +141,28 @@ namespace BackpropModule.Engine.Training
             return t;
         }
 
-        /// <summary>A grid with actual classes down and predicted classes across.</summary>
+        /// <summary>
+        /// A grid with actual classes down and predicted classes across. When the class names make
+        /// it wider than 80 columns, the columns are headed by class index and each row by index and
+        /// name, so the grid still fits a console.
+        /// </summary>
         public override string ToString()
+        {
+            string grid = Grid(false);
+            return grid.Split('\n').Max(l => l.TrimEnd('\r').Length) <= 80 ? grid : Grid(true);
+        }
+
+        private string Grid(bool byIndex)
         {
             int k = ClassCount;
             var cells = new string[k + 1, k + 1];
             cells[0, 0] = "actual \\ predicted";
             for (int i = 0; i < k; i++)
             {
-                cells[0, i + 1] = ClassNames[i];
-                cells[i + 1, 0] = ClassNames[i];
+                string index = i.ToString(CultureInfo.InvariantCulture);
+                bool nameIsIndex = ClassNames[i] == index;
+                cells[0, i + 1] = byIndex ? index : ClassNames[i];
+                cells[i + 1, 0] = byIndex && !nameIsIndex ? index + " " + ClassNames[i] : ClassNames[i];
                 for (int j = 0; j < k; j++) cells[i + 1, j + 1] = Counts[i, j].ToString(CultureInfo.InvariantCulture);
             }
             var widths = Enumerable.Range(0, k + 1).Select(j => Enumerable.Range(0, k + 1).Max(i => cells[i, j].Length)).ToArray();

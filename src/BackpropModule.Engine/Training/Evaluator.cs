@@ -27,7 +27,7 @@ namespace BackpropModule.Engine.Training
             for (int start = 0; start < data.Count; start += ws.MaxBatchSize)
             {
                 int n = Math.Min(ws.MaxBatchSize, data.Count - start);
-                var r = ws.EvaluateBatch(data.Features, data.Targets, start, n);
+                var r = ws.EvaluateBatch(data, start, n);
                 lossSum += r.Loss * n;
                 var y = ws.LastOutput.Data;
                 for (int i = 0; i < n; i++)

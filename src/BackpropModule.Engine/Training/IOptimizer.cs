@@ -27,23 +27,4 @@ namespace BackpropModule.Engine.Training
         /// <summary>Restores a state from <see cref="SaveState"/>.</summary>
         void LoadState(IReadOnlyList<KeyValuePair<string, Tensor>> state);
     }
-
-    /// <summary>Where a training run stands, so it can be saved with the network and resumed exactly.</summary>
-    public sealed class TrainingCheckpoint
-    {
-        /// <summary>Epochs completed so far.</summary>
-        public int EpochsCompleted { get; set; }
-
-        /// <summary>State of the shuffling generator (<see cref="Randomness.SeededRandom.GetState"/>).</summary>
-        public ulong[] RandomState { get; set; }
-
-        /// <summary>The optimizer's name.</summary>
-        public string OptimizerName { get; set; }
-
-        /// <summary>The optimizer's settings.</summary>
-        public IReadOnlyDictionary<string, double> OptimizerSettings { get; set; }
-
-        /// <summary>The optimizer's state tensors.</summary>
-        public IReadOnlyList<KeyValuePair<string, Tensor>> OptimizerState { get; set; }
-    }
 }

@@ -1,13 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using BackpropModule.Engine.Data;
-using BackpropModule.Engine.Randomness;
-using BackpropModule.Engine.Tensors;
-using BackpropModule.Engine.Training.Optimizers;
 
 namespace BackpropModule.Engine.Training
 {
@@ -17,15 +12,20 @@ namespace BackpropModule.Engine.Training
     /// stop at a batch boundary when cancelled. Callbacks run on the calling thread.
     /// </summary>
     /// <remarks>
-    /// Guarantees: (1) the same seed, data and options give a bit-identical run, and a run resumed
-    /// from <see cref="Network.Checkpoint"/> continues it bit for bit (each epoch's order is a fresh
-    /// shuffle of 0..n−1 drawn from the saved generator state); (2) the network is never changed by a
-    /// non-finite step: the loss and every gradient are checked before the optimizer steps (NOTE: should a
-    /// finite step overflow a weight, which the next batch or the end-of-epoch scan detects, the weights of
-    /// the start of that epoch are put back); (3) with early stopping the best epoch's weights are restored
-    /// however the run ends (patience, last epoch, cancellation or divergence).
+    /// <para>Guarantees: (1) the same seed, data and options give a bit-identical run, and a run resumed
+    /// from <see cref="Network.Checkpoint"/> continues it bit for bit, whether it stopped at the end of an
+    /// epoch or inside one (each epoch's order is a fresh shuffle of 0..n−1 drawn from the generator state
+    /// the checkpoint keeps; a stop inside an epoch records how many samples of that order are done);
+    /// (2) the network and its checkpoint always agree: after every epoch, after a stop, and after a
+    /// divergence, which puts back the weights and optimizer state the checkpoint describes (see
+    /// <see cref="DivergenceGuard"/> for the rule); (3) with early stopping the best epoch's weights are
+    /// restored however the run ends (patience, last epoch, cancellation or divergence); (4) every epoch's
+    /// record is appended to <see cref="Network.History"/>, so it survives a stop.</para>
+    /// <para>Run is a short sequence of steps, each on one screen: <see cref="Start"/> (checks, resume,
+    /// buffers), <see cref="BeginEpoch"/> (order), <see cref="TrainEpoch"/> (batches: guard, step, progress),
+    /// <see cref="EndEpoch"/> (record, validation, best, checkpoint) and <see cref="Stopped"/>.</para>
     /// </remarks>
-    public sealed class Trainer
+    public sealed partial class Trainer
     {
         private readonly Network net;
         private readonly Dataset train;
@@ -42,155 +42,206 @@ namespace BackpropModule.Engine.Training
         /// <summary>Called after every batch with a reused progress object.</summary>
         public Action<TrainingProgress> BatchCompleted { get; set; }
 
-        /// <summary>Called as each epoch ends, after the checkpoint is set.</summary>
+        /// <summary>Called as each epoch ends, after the checkpoint is set and the record added to the history.</summary>
         public Action<EpochRecord> EpochCompleted { get; set; }
 
         /// <summary>Runs the epochs. Returns how the run ended; the network holds the trained weights.</summary>
         /// <exception cref="BackpropException">
-        /// Data or options that do not fit (network unchanged), TrainingCheckpointMissing, TrainingResumeMismatch,
-        /// or TrainingDiverged (network left at its last finite state, or the best weights with early stopping).
+        /// Data or options that do not fit, NetworkNotFinite, NetworkBusy, TrainingCheckpointMissing,
+        /// TrainingCheckpointInvalid or TrainingResumeMismatch (network unchanged), or TrainingDiverged
+        /// (network back at the state its checkpoint describes, or the best weights with early stopping).
         /// </exception>
         public TrainingSummary Run(CancellationToken cancellation = default)
         {
-            options.Validate();
-            DatasetChecks.CheckFits(net, train, "training");
-            var val = options.Validation;
-            if (val != null) DatasetChecks.CheckFits(net, val, "validation");
-            IOptimizer optimizer = ResolveOptimizer(out SeededRandom rng, out int done, out long? seed);
-
-            int n = train.Count, bs = Math.Min(options.BatchSize, n), batches = (n + bs - 1) / bs;
-            int first = done + 1, last = done + options.Epochs;
-            var ws = new BatchWorkspace(net, bs);
-            var vws = val == null ? null : new BatchWorkspace(net, Math.Min(Math.Max(bs, 256), val.Count));
-            var order = new int[n];
-            var epochStart = net.SnapshotParameters();
-            Tensor[] best = null;
-            bool changedSinceBest = false;
-            double bestLoss = double.PositiveInfinity;
-            int bestEpoch = 0, sinceBest = 0;
-            var summary = new TrainingSummary { Seed = seed, Optimizer = optimizer, StopReason = TrainingStopReason.Completed };
-            var progress = new TrainingProgress { LastEpoch = last, Batches = batches };
-            var clock = Stopwatch.StartNew();
-            long totalBatches = (long)batches * options.Epochs, batchesDone = 0;
+            var run = Start();
             try
             {
-                for (int epoch = first; epoch <= last; epoch++)
+                while (true)
                 {
-                    var epochClock = Stopwatch.StartNew();
-                    for (int i = 0; i < n; i++) order[i] = i;
-                    if (options.Shuffle) rng.Shuffle(order);
-                    for (int p = 0; p < epochStart.Length; p++) net.Parameters[p].Value.CopyTo(epochStart[p]);
-                    double lossSum = 0;
-                    long correct = 0;
-                    int seen = 0;
-                    for (int b = 0; b < batches; b++)
-                    {
-                        if (cancellation.IsCancellationRequested) { summary.StopReason = TrainingStopReason.Cancelled; return summary; }
-                        int start = b * bs, count = Math.Min(bs, n - start);
-                        var r = ws.TrainBatch(train.Features, train.Targets, order, start, count);
-                        // A pass of its own rather than fused into the step: the verdict must be known before the
-                        // first weight or optimizer state is written (fusing would need a copy to roll back), and the
-                        // gradients were just written by the backward pass, so this vectorised scan reads them from cache.
-                        if (double.IsNaN(r.Loss) || double.IsInfinity(r.Loss) || !DatasetChecks.AllFinite(ws.Gradients))
-                            throw Diverged(epoch, b + 1, r.Loss, epochStart, best != null);
-                        optimizer.Step(net, ws.Gradients);
-                        changedSinceBest = true;
-                        lossSum += r.Loss * count; correct += r.Correct; seen += count;
-                        summary.SamplesSeen += count;
-                        batchesDone++;
-                        if (BatchCompleted != null)
-                        {
-                            progress.Epoch = epoch; progress.Batch = b + 1; progress.RunningLoss = lossSum / seen;
-                            progress.Elapsed = clock.Elapsed;
-                            progress.Fraction = (double)batchesDone / totalBatches;
-                            progress.Remaining = TimeSpan.FromTicks((long)(clock.Elapsed.Ticks * (double)(totalBatches - batchesDone) / batchesDone));
-                            BatchCompleted(progress);
-                        }
-                    }
-                    // NOTE: a finite step can still overflow a weight; the next batch then sees a non-finite loss.
-                    // This once-per-epoch scan makes sure no epoch ends (checkpoint, best snapshot) on such weights.
-                    if (!AllParametersFinite()) throw Diverged(epoch, batches, double.NaN, epochStart, best != null);
-                    double trainSeconds = epochClock.Elapsed.TotalSeconds;
-                    var record = new EpochRecord
-                    {
-                        Epoch = epoch, LastEpoch = last, Batches = batches, Samples = seen,
-                        TrainingLoss = lossSum / seen,
-                        TrainingAccuracy = train.IsClassification ? (double)correct / seen : (double?)null,
-                        LearningRate = optimizer.LearningRate, Optimizer = optimizer.Name,
-                        SamplesPerSecond = trainSeconds > 0 ? seen / trainSeconds : double.PositiveInfinity,
-                    };
-                    if (val != null)
-                    {
-                        var (loss, accuracy) = Evaluate(vws, val);
-                        record.ValidationLoss = loss;
-                        record.ValidationAccuracy = val.IsClassification ? accuracy : (double?)null;
-                    }
-                    double monitored = record.ValidationLoss ?? record.TrainingLoss;
-                    if (monitored < bestLoss - options.MinDelta || bestEpoch == 0)
-                    {
-                        bestLoss = monitored; bestEpoch = epoch; sinceBest = 0; record.IsBest = true;
-                        if (options.EarlyStopping)
-                        {
-                            if (best == null) best = net.SnapshotParameters();
-                            else for (int p = 0; p < best.Length; p++) net.Parameters[p].Value.CopyTo(best[p]);
-                            changedSinceBest = false;
-                        }
-                    }
-                    else sinceBest++;
-                    record.BestEpoch = bestEpoch;
-                    record.Duration = epochClock.Elapsed;
-                    net.Checkpoint = new TrainingCheckpoint
-                    {
-                        EpochsCompleted = epoch, RandomState = rng.GetState(), OptimizerName = optimizer.Name,
-                        OptimizerSettings = new Dictionary<string, double>(optimizer.Settings.ToDictionary(kv => kv.Key, kv => kv.Value)),
-                        OptimizerState = optimizer.SaveState(),
-                    };
-                    summary.EpochsRun++;
-                    summary.EpochsCompleted = epoch;
-                    summary.BestEpoch = bestEpoch; summary.BestLoss = bestLoss;
+                    if (cancellation.IsCancellationRequested) return Stopped(run);
+                    BeginEpoch(run);
+                    if (!TrainEpoch(run, cancellation)) return Stopped(run);
+                    var record = EndEpoch(run);
                     EpochCompleted?.Invoke(record);
-                    if (options.EarlyStopping && sinceBest >= options.Patience)
+                    if (options.EarlyStopping && run.SinceBest >= options.Patience)
                     {
-                        summary.StopReason = TrainingStopReason.EarlyStopped;
-                        return summary;
+                        run.Summary.StopReason = TrainingStopReason.EarlyStopped;
+                        return run.Summary;
                     }
+                    if (run.Epoch == run.LastEpoch) return run.Summary; // compared, not counted past: the last may be int.MaxValue
+                    run.Epoch++;
                 }
-                return summary;
             }
             finally
             {
-                if (best != null && changedSinceBest)
-                {
-                    net.RestoreParameters(best);
-                    summary.RestoredBest = true;
-                }
+                run.Summary.PeakLossRatio = run.Guard.MaxRatio;
+                RestoreBest(run);
+                net.EndTraining();
             }
         }
 
-        private bool AllParametersFinite()
+        /// <summary>Draws the epoch's order from the generator (remembering the state it was drawn from).</summary>
+        private void BeginEpoch(TrainingRun run)
         {
-            var ps = net.Parameters;
-            for (int p = 0; p < ps.Count; p++) if (!DatasetChecks.AllFinite(ps[p].Value.Data)) return false;
+            run.EpochClock = Stopwatch.StartNew();
+            run.EpochStartPosition = run.Position;
+            run.EpochRandomState = run.Rng.GetState();
+            if (run.Schedule != null) run.Optimizer.LearningRate = run.Schedule.RateFor(run.Epoch);
+            for (int i = 0; i < run.Count; i++) run.Order[i] = i;
+            if (run.Shuffle) run.Rng.Shuffle(run.Order);
+        }
+
+        /// <summary>The epoch's remaining batches; false when cancelled (at a batch boundary).</summary>
+        private bool TrainEpoch(TrainingRun run, CancellationToken cancellation)
+        {
+            while (run.Position < run.Count)
+            {
+                if (cancellation.IsCancellationRequested) return false;
+                int count = Math.Min(run.BatchSize, run.Count - run.Position);
+                var r = run.Workspace.TrainBatch(train, run.Order, run.Position, count);
+                // The verdict must be known before the first weight or optimizer state is written (a fused
+                // check would need a copy to roll back); the gradients were just written, so the scan reads cache.
+                string why = !IsFinite(r.Loss) || !DatasetChecks.AllFinite(run.Workspace.Gradients)
+                    ? "the loss is " + Format(r.Loss) + " or a gradient is not finite"
+                    : run.Guard.Observe(r.Loss);
+                if (why != null) throw Diverged(run, why);
+                if (run.ClipNorm.HasValue) ClipByGlobalNorm(run.Workspace.Gradients, run.ClipNorm.Value);
+                run.Optimizer.Step(net, run.Workspace.Gradients);
+                run.ChangedSinceBest = true;
+                run.LossSum += r.Loss * count; run.Correct += r.Correct; run.Position += count;
+                run.Summary.SamplesSeen += count;
+                run.BatchesDone++;
+                ReportBatch(run);
+            }
             return true;
         }
 
-        /// <summary>
-        /// The TrainingDiverged error. The loss and gradients are checked before every step, so normally the
-        /// network still holds the last finite step; if an earlier finite step overflowed a weight, the weights
-        /// of the start of the epoch are put back instead.
-        /// </summary>
-        private BackpropException Diverged(int epoch, int batch, double loss, Tensor[] epochStart, bool restoresBest)
+        private void ReportBatch(TrainingRun run)
         {
-            string what = "the network was not changed by that batch";
-            if (!AllParametersFinite())
+            if (BatchCompleted == null) return;
+            var p = run.Progress;
+            p.Epoch = run.Epoch; p.Batch = (run.Position + run.BatchSize - 1) / run.BatchSize;
+            p.RunningLoss = run.LossSum / run.Position;
+            p.Elapsed = run.Clock.Elapsed;
+            p.Fraction = (double)run.BatchesDone / run.TotalBatches;
+            p.Remaining = TimeSpan.FromTicks((long)(run.Clock.Elapsed.Ticks * (double)(run.TotalBatches - run.BatchesDone) / run.BatchesDone));
+            BatchCompleted(p);
+        }
+
+        /// <summary>The epoch's record, validation, best-epoch tracking, checkpoint and history.</summary>
+        private EpochRecord EndEpoch(TrainingRun run)
+        {
+            // NOTE: a finite step can still overflow a weight; the next batch then sees a non-finite loss.
+            // This once-per-epoch scan makes sure no epoch ends (checkpoint, best snapshot) on such weights.
+            if (!AllParametersFinite()) throw Diverged(run, "a step overflowed a weight to a non-finite value");
+            int seen = run.Position;
+            double trainSeconds = run.EpochClock.Elapsed.TotalSeconds;
+            var record = new EpochRecord
             {
-                net.RestoreParameters(epochStart);
-                what = $"an earlier step overflowed the weights, so the weights of the start of epoch {epoch} were put back";
+                Epoch = run.Epoch, LastEpoch = run.LastEpoch, Batches = run.Batches, Samples = seen,
+                TrainingLoss = run.LossSum / seen,
+                TrainingAccuracy = train.IsClassification ? (double)run.Correct / seen : (double?)null,
+                LearningRate = run.Optimizer.LearningRate, Optimizer = run.Optimizer.Name,
+                SamplesPerSecond = trainSeconds > 0 ? (seen - run.EpochStartPosition) / trainSeconds : double.PositiveInfinity,
+            };
+            if (run.ValidationWorkspace != null)
+            {
+                var (loss, accuracy) = Evaluate(run.ValidationWorkspace, options.Validation);
+                record.ValidationLoss = loss;
+                record.ValidationAccuracy = options.Validation.IsClassification ? accuracy : (double?)null;
             }
-            return new BackpropException(ErrorIds.TrainingDiverged, ErrorKind.InvalidResult, net,
-                $"Training diverged in epoch {epoch}, batch {batch}: the loss is {loss.ToString("G6", CultureInfo.InvariantCulture)} or a gradient is not finite; " +
-                what + (restoresBest ? "; early stopping then restored the best epoch's weights" : "") +
-                ". Lower the learning rate, or use an adaptive optimizer such as Adam.");
+            TrackBest(run, record);
+            run.Schedule?.EpochEnded(record.ValidationLoss ?? record.TrainingLoss, options.MinDelta);
+            record.Duration = run.EpochClock.Elapsed;
+            run.Position = 0; run.LossSum = 0; run.Correct = 0;
+            SetCheckpoint(run, run.Epoch, midEpoch: false);
+            net.AppendHistory(record);
+            run.Summary.EpochsRun++;
+            run.Summary.EpochsCompleted = run.Epoch;
+            run.Summary.BestEpoch = run.BestEpoch; run.Summary.BestLoss = run.BestLoss;
+            return record;
+        }
+
+        /// <summary>Marks the record best when the monitored loss improved, and keeps those weights for early stopping.</summary>
+        private void TrackBest(TrainingRun run, EpochRecord record)
+        {
+            double monitored = record.ValidationLoss ?? record.TrainingLoss;
+            if (monitored < run.BestLoss - options.MinDelta || run.BestEpoch == 0)
+            {
+                run.BestLoss = monitored; run.BestEpoch = run.Epoch; run.SinceBest = 0; record.IsBest = true;
+                if (options.EarlyStopping)
+                {
+                    if (run.Best == null) run.Best = net.SnapshotParameters();
+                    else for (int p = 0; p < run.Best.Length; p++) net.Parameters[p].Value.CopyTo(run.Best[p]);
+                    run.ChangedSinceBest = false;
+                }
+            }
+            else run.SinceBest++;
+            record.BestEpoch = run.BestEpoch;
+        }
+
+        /// <summary>Cancelled: the checkpoint describes exactly where the run stopped, inside an epoch if need be.</summary>
+        private TrainingSummary Stopped(TrainingRun run)
+        {
+            run.Summary.StopReason = TrainingStopReason.Cancelled;
+            if (run.Position > 0) SetCheckpoint(run, run.Epoch - 1, midEpoch: true);
+            return run.Summary;
+        }
+
+        /// <summary>Sets the network's checkpoint to the run's position and remembers that state as the last good one.</summary>
+        private void SetCheckpoint(TrainingRun run, int epochsCompleted, bool midEpoch)
+        {
+            var cp = new TrainingCheckpoint
+            {
+                EpochsCompleted = epochsCompleted,
+                SamplesCompleted = midEpoch ? run.Position : 0,
+                EpochLossSum = midEpoch ? run.LossSum : 0,
+                EpochCorrect = midEpoch ? run.Correct : 0,
+                // Inside an epoch, the state its order was drawn from; at a boundary, the state the next is drawn from.
+                RandomState = midEpoch ? (ulong[])run.EpochRandomState.Clone() : run.Rng.GetState(),
+                OptimizerName = run.Optimizer.Name,
+                OptimizerSettings = run.Optimizer.Settings.ToDictionary(kv => kv.Key, kv => kv.Value),
+                OptimizerState = run.Optimizer.SaveState(),
+                BatchSize = run.RequestedBatchSize, Shuffle = run.Shuffle, ClipNorm = run.ClipNorm, Schedule = run.Schedule?.Clone(), Data = run.Data,
+            };
+            net.Checkpoint = cp;
+            if (run.LastGood == null) run.LastGood = net.SnapshotParameters();
+            else for (int p = 0; p < run.LastGood.Length; p++) net.Parameters[p].Value.CopyTo(run.LastGood[p]);
+            run.LastGoodOptimizerState = cp.OptimizerState;
+        }
+
+        /// <summary>
+        /// Gradient clipping by global norm: ‖g‖ = √(Σₚ Σᵢ gₚᵢ²) over every parameter's gradient; when it exceeds
+        /// c every gradient is multiplied by c/‖g‖, so the step keeps its direction and its length is bounded.
+        /// </summary>
+        /// <remarks>NOTE: the sum of squares is finite here (the gradients were just checked finite, and a square
+        /// overflows only above 1.3e154, where the divergence rule has long fired); it is summed in one fixed order.</remarks>
+        internal static double ClipByGlobalNorm(Tensors.Tensor[] gradients, double c)
+        {
+            double sum = 0;
+            for (int p = 0; p < gradients.Length; p++)
+            {
+                double[] g = gradients[p].Data;
+                for (int i = 0; i < g.Length; i++) sum += g[i] * g[i];
+            }
+            double norm = Math.Sqrt(sum);
+            if (!(norm > c)) return norm;
+            double scale = c / norm;
+            for (int p = 0; p < gradients.Length; p++)
+            {
+                double[] g = gradients[p].Data;
+                for (int i = 0; i < g.Length; i++) g[i] *= scale;
+            }
+            return norm;
+        }
+
+        private void RestoreBest(TrainingRun run)
+        {
+            if (run.Best != null && run.ChangedSinceBest)
+            {
+                net.RestoreParameters(run.Best);
+                run.Summary.RestoredBest = true;
+            }
         }
 
         /// <summary>Mean loss and accuracy over a dataset, in batches through the workspace.</summary>
@@ -201,41 +252,11 @@ namespace BackpropModule.Engine.Training
             for (int start = 0; start < data.Count; start += ws.MaxBatchSize)
             {
                 int count = Math.Min(ws.MaxBatchSize, data.Count - start);
-                var r = ws.EvaluateBatch(data.Features, data.Targets, start, count);
+                var r = ws.EvaluateBatch(data, start, count);
                 lossSum += r.Loss * count;
                 correct += r.Correct;
             }
             return (lossSum / data.Count, (double)correct / data.Count);
-        }
-
-        private IOptimizer ResolveOptimizer(out SeededRandom rng, out int done, out long? seed)
-        {
-            IOptimizer optimizer = options.Optimizer;
-            if (options.Resume)
-            {
-                var cp = net.Checkpoint ?? throw new BackpropException(ErrorIds.TrainingCheckpointMissing, ErrorKind.InvalidOperation, net,
-                    "This network has no training checkpoint to resume from; train it with Start-Training first (or import a network saved after training).");
-                string wanted = optimizer?.Name ?? (options.OptimizerName == null ? null : OptimizerFactory.Canonical(options.OptimizerName) ?? options.OptimizerName);
-                if (wanted != null && !string.Equals(wanted, cp.OptimizerName, StringComparison.OrdinalIgnoreCase))
-                    throw new BackpropException(ErrorIds.TrainingResumeMismatch, ErrorKind.InvalidArgument, wanted,
-                        $"The checkpoint was trained with {cp.OptimizerName}; resuming needs that optimizer (omit -Optimizer to use the saved one), not {wanted}.");
-                if (optimizer == null) optimizer = OptimizerFactory.FromCheckpoint(cp);
-                else optimizer.LoadState(cp.OptimizerState ?? new KeyValuePair<string, Tensor>[0]);
-                rng = new SeededRandom(0);
-                if (cp.RandomState != null) rng.SetState(cp.RandomState);
-                done = cp.EpochsCompleted;
-                seed = null;
-            }
-            else
-            {
-                optimizer = optimizer ?? OptimizerFactory.Create(options.OptimizerName ?? "SGD");
-                long drawn = options.Seed ?? SeededRandom.NewSeed();
-                rng = new SeededRandom(drawn);
-                seed = drawn;
-                done = 0;
-            }
-            if (options.LearningRate.HasValue) optimizer.LearningRate = options.LearningRate.Value;
-            return optimizer;
         }
     }
 }

@@ -9,8 +9,11 @@ namespace BackpropModule.Engine.Training
         /// <summary>Epochs to run (more epochs on resume). Default 10.</summary>
         public int Epochs { get; set; } = 10;
 
-        /// <summary>Samples per step: 1 is online learning, ≥ the sample count is full-batch. Default 100.</summary>
-        public int BatchSize { get; set; } = 100;
+        /// <summary>
+        /// Samples per step: 1 is online learning, ≥ the sample count is full-batch. Null: 100, or on
+        /// resume the checkpoint's batch size.
+        /// </summary>
+        public int? BatchSize { get; set; }
 
         /// <summary>The optimizer object to use (it keeps its state); null to create one from <see cref="OptimizerName"/>.</summary>
         public IOptimizer Optimizer { get; set; }
@@ -24,8 +27,8 @@ namespace BackpropModule.Engine.Training
         /// <summary>Seed of the shuffling generator; null draws one. Ignored on resume.</summary>
         public long? Seed { get; set; }
 
-        /// <summary>Shuffle the samples every epoch (default); false visits them in order.</summary>
-        public bool Shuffle { get; set; } = true;
+        /// <summary>Shuffle the samples every epoch; false visits them in order. Null: true, or on resume the checkpoint's choice.</summary>
+        public bool? Shuffle { get; set; }
 
         /// <summary>Data evaluated after every epoch; early stopping watches its loss.</summary>
         public Dataset Validation { get; set; }
@@ -42,10 +45,33 @@ namespace BackpropModule.Engine.Training
         /// <summary>Continue from the network's checkpoint (epoch count, shuffling state, optimizer).</summary>
         public bool Resume { get; set; }
 
+        /// <summary>
+        /// Clip the gradients by their global norm: when ‖g‖ = √(Σ over every parameter of Σ g²) exceeds this,
+        /// every gradient is scaled by ClipNorm / ‖g‖ before the step (Pascanu et al. 2013). Null: no clipping,
+        /// or on resume the checkpoint's value.
+        /// </summary>
+        public double? ClipNorm { get; set; }
+
+        /// <summary>
+        /// A learning-rate schedule, or null for a constant rate. Its base rate is the optimizer's rate when the run
+        /// starts; on resume the checkpoint's schedule continues when none is given.
+        /// </summary>
+        public LearningRateSchedule Schedule { get; set; }
+
+        /// <summary>Resume even when the batch size, shuffling or data differ from the checkpoint's.</summary>
+        public bool Force { get; set; }
+
         /// <exception cref="BackpropException">TrainingOptionInvalid.</exception>
         internal void Validate()
         {
             if (Epochs < 1) throw Invalid(Epochs, $"Epochs must be at least 1; got {Epochs}.");
+            if (LearningRate.HasValue && (!(LearningRate.Value > 0) || double.IsInfinity(LearningRate.Value)))
+                throw new BackpropException(ErrorIds.LearningRateInvalid, ErrorKind.InvalidArgument, LearningRate.Value,
+                    $"The learning rate must be a positive finite number; got {LearningRate.Value.ToString(CultureInfo.InvariantCulture)}.");
+            if (ClipNorm.HasValue && (!(ClipNorm.Value > 0) || double.IsInfinity(ClipNorm.Value)))
+                throw Invalid(ClipNorm.Value, $"The gradient clipping norm must be a positive finite number; got {ClipNorm.Value.ToString(CultureInfo.InvariantCulture)}.");
+            string schedule = Schedule?.Problem();
+            if (schedule != null) throw Invalid(Schedule, "The learning-rate schedule is invalid: " + schedule + ".");
             if (BatchSize < 1) throw Invalid(BatchSize, $"The batch size must be at least 1; got {BatchSize}.");
             if (Patience < 1) throw Invalid(Patience, $"Patience must be at least 1 epoch; got {Patience}.");
             if (!(MinDelta >= 0) || double.IsInfinity(MinDelta))

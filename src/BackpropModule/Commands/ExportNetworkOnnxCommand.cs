@@ -30,12 +30,15 @@ namespace BackpropModule.Commands
         protected override void BeginProcessing() => fullPath = ResolveOutputPath();
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             string type = Precision == OnnxPrecision.Double ? "float64" : "float32";
             string what = "ONNX model (" + type + ") of network " + Network.Architecture;
             if (!ShouldWrite(fullPath, what)) return;
-            Engine(() => OnnxExporter.Save(Network, fullPath, Precision));
+            Engine(() => OnnxExporter.Save(Network, fullPath, Precision, force: Force));
             WriteVerbose("Wrote " + what + " to " + fullPath + ".");
             if (PassThru)
                 WriteObject(new SavedFile(fullPath, "ONNX opset " + OnnxExporter.Opset.ToString(CultureInfo.InvariantCulture) + " (" + type + ")",

@@ -81,6 +81,10 @@ namespace BackpropModule.Commands
                     for (int i = 0; i < g.Names.Count; i++) Add(Prefix + g.Names[i], g.GetByIndex(i));
                     for (int i = 0; i < g.Deltas.Count; i++) Add(Prefix + "L" + (i + 1).ToString(CultureInfo.InvariantCulture) + ".Delta", g.Deltas[i]);
                     break;
+                case Engine.Checking.GradientCheckResult r when r.NumericalGradient != null:
+                    // Test-Gradient -IncludeGradients: numerical | analytic | difference on one sheet.
+                    Add(Prefix + r.Gradient + ".Check", r.SideBySide());
+                    break;
                 case Tensor t:
                     Add(WorksheetName ?? "Tensor", t);
                     break;
@@ -108,6 +112,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
+            ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject));
             if (history.Count > 0)
             {
                 string name = WorksheetName ?? "TrainingHistory";
@@ -125,7 +130,7 @@ namespace BackpropModule.Commands
                 progress.StatusDescription = "Wrote sheet " + sheets[i].Name;
                 progress.PercentComplete = (int)(100L * (i + 1) / sheets.Count);
                 WriteProgress(progress);
-            }));
+            }, Force));
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
             if (replaced.Count > 0)

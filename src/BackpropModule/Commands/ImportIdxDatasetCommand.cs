@@ -136,6 +136,6 @@ namespace BackpropModule.Commands
         /// <summary>Releases the cancellation source.</summary>
         public void Dispose() => stop.Dispose();
 
-        private string Resolve(string path) => GetUnresolvedProviderPathFromPSPath(path);
+        private string Resolve(string path) => Engine(() => FilePaths.ForReading(this, path, false, ErrorIds.IdxFileNotFound)[0]);
     }
 }

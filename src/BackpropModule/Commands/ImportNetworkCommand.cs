@@ -48,19 +48,10 @@ namespace BackpropModule.Commands
             bool literal = ParameterSetName == "LiteralPath";
             foreach (string p in literal ? LiteralPath : Path)
             {
-                var files = new List<string>();
-                try
-                {
-                    if (!literal && WildcardPattern.ContainsWildcardCharacters(p))
-                        files.AddRange(GetResolvedProviderPathFromPSPath(p, out _));
-                    else
-                        files.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(p));
-                }
-                catch (Exception e) when (e is ItemNotFoundException || e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException)
-                {
-                    WriteError(ToErrorRecord(new BackpropException(ErrorIds.NetworkFileNotFound, ErrorKind.ObjectNotFound, p, $"No network file matches '{p}': {e.Message}")));
-                }
-                foreach (string f in files) yield return f;
+                IReadOnlyList<string> files = null;
+                try { files = FilePaths.ForReading(this, p, !literal, ErrorIds.NetworkFileNotFound); }
+                catch (BackpropException e) { WriteError(ToErrorRecord(e)); }
+                if (files != null) foreach (string f in files) yield return f;
             }
         }
     }

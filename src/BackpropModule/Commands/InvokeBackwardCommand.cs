@@ -14,6 +14,9 @@ namespace BackpropModule.Commands
         public ForwardPass ForwardPass { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(ForwardPass, "ForwardPass");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             Gradients g = Engine(() => ForwardPass.Network.Backward(ForwardPass));

@@ -14,7 +14,7 @@ namespace BackpropModule.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public Network Network { get; set; }
 
-        /// <summary>The input batch: a Tensor, double[][], double[,], one sample as an array of numbers, or an array of arrays.</summary>
+        /// <summary>The input batch: a Dataset (its targets are used unless -Target is given), a Tensor, double[][], double[,], one sample as an array of numbers, or an array of arrays.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("X")]
         public object InputObject { get; set; }
@@ -25,12 +25,14 @@ namespace BackpropModule.Commands
         public object Target { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            Tensor x = Engine(() => TensorConverter.ToInput(InputObject));
+            var (x, t) = Engine(() => TensorConverter.ToBatch(InputObject, Target));
             Engine(() => Network.CheckInput(x));
-            Tensor t = Target == null ? null : Engine(() => TensorConverter.ToTarget(Target, x.Rows));
-            WriteObject(Engine(() => Network.Forward(x, t)));
+            WriteObject(ForwardPassView.Wrap(Engine(() => Network.Forward(x, t))));
         }
     }
 }

@@ -7,13 +7,22 @@ using BackpropModule.Infrastructure;
 namespace BackpropModule.Commands
 {
     /// <summary>New-Network: creates a fully-connected network with seeded initial weights.</summary>
-    [Cmdlet(VerbsCommon.New, "Network")]
+    [Cmdlet(VerbsCommon.New, "Network", DefaultParameterSetName = DrawnSet)]
     [OutputType(typeof(Network))]
     public sealed class NewNetworkCommand : BackpropCmdlet
     {
-        /// <summary>Units per layer, inputs first, outputs last (e.g. 784,100,10).</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        private const string DrawnSet = "Drawn";
+        private const string GivenSet = "Given";
+
+        /// <summary>Units per layer, inputs first, outputs last (e.g. 784,100,10); with -Parameters, a check of their shapes.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DrawnSet)]
+        [Parameter(ParameterSetName = GivenSet)]
         public int[] LayerSizes { get; set; }
+
+        /// <summary>The parameter values, e.g. @{ W1 = …; b1 = …; W2 = …; b2 = … }; the sizes are read from their shapes.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = GivenSet)]
+        [ValidateNotNull]
+        public System.Collections.IDictionary Parameters { get; set; }
 
         /// <summary>The hidden-layer activation.</summary>
         [Parameter]
@@ -24,21 +33,32 @@ namespace BackpropModule.Commands
         public OutputKind Output { get; set; } = OutputKind.Softmax;
 
         /// <summary>Weight initialisation; Default is He for ReLU and Xavier otherwise.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DrawnSet)]
         public WeightInitKind WeightInit { get; set; } = WeightInitKind.Default;
 
         /// <summary>Standard deviation for -WeightInit Normal.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DrawnSet)]
         public double WeightScale { get; set; } = 0.01;
 
+        /// <summary>Bias initialisation: Zero (default) or Normal, b = BiasScale · N(0, 1).</summary>
+        [Parameter(ParameterSetName = DrawnSet)]
+        public BiasInitKind BiasInit { get; set; } = BiasInitKind.Zero;
+
+        /// <summary>Standard deviation for -BiasInit Normal (tutorial 003 uses 0.01).</summary>
+        [Parameter(ParameterSetName = DrawnSet)]
+        public double BiasScale { get; set; } = 0.01;
+
         /// <summary>Seed for the weights; the same seed gives the same weights everywhere.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DrawnSet)]
         public int? Seed { get; set; }
 
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            WriteObject(Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed)));
+            if (ParameterSetName == GivenSet)
+                WriteObject(Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes)));
+            else
+                WriteObject(Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale)));
         }
     }
 }

@@ -29,13 +29,16 @@ namespace BackpropModule.Commands
         protected override void BeginProcessing() => fullPath = ResolveOutputPath();
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var checkpoint = NoCheckpoint ? null : Network.Checkpoint;
             string what = "network " + Network.Architecture + (checkpoint == null ? "" :
                 " with its training checkpoint (epoch " + checkpoint.EpochsCompleted.ToString(CultureInfo.InvariantCulture) + ")");
             if (!ShouldWrite(fullPath, what)) return;
-            Engine(() => NetworkFile.Save(Network, fullPath, !NoCheckpoint));
+            Engine(() => NetworkFile.Save(Network, fullPath, !NoCheckpoint, force: Force));
             WriteVerbose("Saved " + what + " to " + fullPath + ".");
             if (PassThru) WriteObject(new SavedFile(fullPath, NetworkFile.FormatName + " v" + NetworkFile.FormatVersion.ToString(CultureInfo.InvariantCulture), what));
         }

@@ -47,6 +47,9 @@ namespace BackpropModule.Commands
         public int? Seed { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(InputObject, "InputObject");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             Dataset result;

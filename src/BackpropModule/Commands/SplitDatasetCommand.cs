@@ -40,6 +40,9 @@ namespace BackpropModule.Commands
         public SwitchParameter Stratify { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(InputObject, "InputObject");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             long seed = Seed ?? SeededRandom.NewSeed();

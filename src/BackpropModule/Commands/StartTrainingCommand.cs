@@ -40,7 +40,7 @@ namespace BackpropModule.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Epochs { get; set; } = 10;
 
-        /// <summary>Samples per optimizer step: 1 is online learning, the sample count or more is full-batch. Default 100.</summary>
+        /// <summary>Samples per optimizer step: 1 is online learning, the sample count or more is full-batch. Default 100 (on -Resume, the checkpoint's).</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int BatchSize { get; set; } = 100;
@@ -77,9 +77,42 @@ namespace BackpropModule.Commands
         [ValidateRange(0.0, double.MaxValue)]
         public double MinDelta { get; set; }
 
-        /// <summary>Continue from the network's checkpoint: epoch count, shuffling state and optimizer state.</summary>
+        /// <summary>Continue from the network's checkpoint: epoch count, position in a stopped epoch, shuffling state and optimizer state.</summary>
         [Parameter]
         public SwitchParameter Resume { get; set; }
+
+        /// <summary>Clip the gradients by their global norm to at most this before every step (no clipping by default).</summary>
+        [Parameter]
+        [ValidateRange(double.Epsilon, double.MaxValue)]
+        public double ClipGradientNorm { get; set; }
+
+        /// <summary>A learning-rate schedule: Step, Exponential, Cosine or ReduceOnPlateau (constant by default).</summary>
+        [Parameter]
+        public ScheduleKind? LearningRateSchedule { get; set; }
+
+        /// <summary>Step schedule: epochs between reductions. Default 10.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int StepSize { get; set; } = 10;
+
+        /// <summary>The schedule's factor γ in (0, 1). Default 0.1 (Exponential 0.95).</summary>
+        [Parameter]
+        [ValidateRange(double.Epsilon, 0.9999999999999999)]
+        public double Gamma { get; set; }
+
+        /// <summary>The lowest rate of Cosine and ReduceOnPlateau. Default 0.</summary>
+        [Parameter]
+        [ValidateRange(0.0, double.MaxValue)]
+        public double MinLearningRate { get; set; }
+
+        /// <summary>ReduceOnPlateau: epochs without improvement before the rate is reduced. Default 5.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int SchedulePatience { get; set; } = 5;
+
+        /// <summary>With -Resume: continue even if the batch size, shuffling or data differ from the checkpoint's.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         /// <summary>Draw the loss chart on the console as epochs end (Show-Plot's text chart, redrawn in place).</summary>
         [Parameter]
@@ -90,12 +123,24 @@ namespace BackpropModule.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var options = new TrainingOptions
             {
-                Epochs = Epochs, BatchSize = BatchSize, Shuffle = !NoShuffle, Validation = ValidationData,
-                EarlyStopping = EarlyStopping, Patience = Patience, MinDelta = MinDelta, Resume = Resume, Seed = Seed,
+                Epochs = Epochs, Validation = ValidationData, EarlyStopping = EarlyStopping, Patience = Patience, MinDelta = MinDelta,
+                Resume = Resume, Force = Force, Seed = Seed,
+                ClipNorm = MyInvocation.BoundParameters.ContainsKey(nameof(ClipGradientNorm)) ? ClipGradientNorm : (double?)null,
+                Schedule = LearningRateSchedule == null ? null : new LearningRateSchedule
+                {
+                    Kind = LearningRateSchedule.Value, StepSize = StepSize, MinRate = MinLearningRate, Patience = SchedulePatience,
+                    Gamma = MyInvocation.BoundParameters.ContainsKey(nameof(Gamma)) ? Gamma : (double?)null,
+                },
+                // Not given: the default, or on -Resume the checkpoint's value (so a resume needs no repeated options).
+                BatchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
+                Shuffle = NoShuffle.IsPresent ? !NoShuffle.ToBool() : (bool?)null,
                 LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : (double?)null,
             };
             object o = Optimizer is PSObject p ? p.BaseObject : Optimizer;

@@ -33,14 +33,18 @@ namespace BackpropModule.Commands
         [Alias("Gradients")]
         public Gradients Gradient { get; set; }
 
-        /// <summary>The input batch; with -Gradient it defaults to the batch the gradients were computed on.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NetworkSet)]
+        /// <summary>
+        /// The input batch (a Dataset brings its targets too); with -Gradient it defaults to the batch
+        /// the gradients were computed on. Not mandatory to PowerShell, so that leaving it out gets a
+        /// message saying what is missing instead of a generic binding error.
+        /// </summary>
+        [Parameter(Position = 0, ParameterSetName = NetworkSet)]
         [Parameter(Position = 0, ParameterSetName = GradientSet)]
         [Alias("X")]
         public object InputObject { get; set; }
 
-        /// <summary>The target; with -Gradient it defaults to the target the gradients were computed with.</summary>
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = NetworkSet)]
+        /// <summary>The target; with a Dataset as input, or with -Gradient, it defaults to theirs.</summary>
+        [Parameter(Position = 1, ParameterSetName = NetworkSet)]
         [Parameter(Position = 1, ParameterSetName = GradientSet)]
         [Alias("T")]
         public object Target { get; set; }
@@ -74,9 +78,17 @@ namespace BackpropModule.Commands
         [Parameter]
         public SwitchParameter Assert { get; set; }
 
+        /// <summary>Also return, per parameter, the full numerical gradient, the analytic one and their difference (NumericalGradient, AnalyticGradient, Difference).</summary>
+        [Parameter]
+        [Alias("Detailed")]
+        public SwitchParameter IncludeGradients { get; set; }
+
         /// <summary>Write one summary object instead of one result per parameter.</summary>
         [Parameter]
         public SwitchParameter Summary { get; set; }
+
+        /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network ?? (object)Gradient, MyInvocation.BoundParameters.ContainsKey("Gradient") ? "Gradient" : "Network");
 
         /// <inheritdoc/>
         protected override void ProcessRecord()
@@ -88,14 +100,26 @@ namespace BackpropModule.Commands
                     $"These gradients were computed at parameter version {Gradient.ParameterVersion}; the network is at version {net.Version}, so they no longer describe it. Compute new ones with Invoke-Forward | Invoke-Backward."));
                 return;
             }
-            if (ParameterSetName == GradientSet && (InputObject == null) != (Target == null))
+            if (ParameterSetName == GradientSet && (InputObject == null) != (Target == null) && !(PSObject.AsPSObject(InputObject ?? 0).BaseObject is Engine.Data.Dataset))
             {
                 Fail(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Gradient,
                     "Pass both -InputObject and -Target, or neither (to use the batch the gradients were computed on); a new input with the old target, or the reverse, describes no gradient."));
                 return;
             }
-            Tensor x = InputObject != null ? Engine(() => TensorConverter.ToInput(InputObject)) : Gradient?.Input;
-            Tensor t = Target != null && x != null ? Engine(() => TensorConverter.ToTarget(Target, x.Rows)) : Gradient?.Target;
+            if (ParameterSetName == NetworkSet && InputObject == null)
+            {
+                Fail(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Network,
+                    "Test-Gradient needs the batch to differentiate the loss on: pass -InputObject (a Dataset, or samples with -Target), or pipe gradients from Invoke-Backward, which carry their batch."));
+                return;
+            }
+            Tensor x = Gradient?.Input, t = Gradient?.Target;
+            if (InputObject != null) (x, t) = Engine(() => TensorConverter.ToBatch(InputObject, Target));
+            if (ParameterSetName == NetworkSet && t == null)
+            {
+                Fail(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, InputObject,
+                    "Test-Gradient needs a target to compute the loss: pass -Target (class indices, one-hot rows or values), or a Dataset as -InputObject."));
+                return;
+            }
             if (x == null || t == null)
             {
                 Fail(new BackpropException(ErrorIds.GradientCheckDataMissing, ErrorKind.InvalidArgument, Gradient,
@@ -109,6 +133,7 @@ namespace BackpropModule.Commands
                 Sample = MyInvocation.BoundParameters.ContainsKey(nameof(Sample)) ? Sample : (int?)null,
                 Seed = Seed,
                 Parameters = ParameterName,
+                IncludeGradients = IncludeGradients,
             };
             var checker = Engine(() => new GradientChecker(net, x, t, options));
             Gradients g = ParameterSetName == GradientSet ? Gradient : Engine(() => checker.ComputeAnalytic());

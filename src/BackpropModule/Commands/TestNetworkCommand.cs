@@ -29,6 +29,9 @@ namespace BackpropModule.Commands
         public int BatchSize { get; set; } = 1000;
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             WriteObject(Engine(() => Evaluator.Evaluate(Network, Data, BatchSize)));

@@ -7,7 +7,8 @@ namespace BackpropModule.Commands
 {
     /// <summary>
     /// Update-Network: one step in place, plain gradient descent W ← W − η·dW, or the step of an
-    /// optimizer from New-Optimizer (which keeps its state between calls).
+    /// optimizer from New-Optimizer (which keeps its state between calls). Steps on one network from
+    /// several runspaces are applied one at a time; a step that would make a weight non-finite is refused.
     /// </summary>
     [Cmdlet(VerbsData.Update, "Network", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(Network))]
@@ -39,30 +40,23 @@ namespace BackpropModule.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network ?? (object)Gradient, MyInvocation.BoundParameters.ContainsKey("Gradient") ? "Gradient" : "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             Network net = Network ?? Gradient.Network;
             Engine(() => net.CheckGradients(Gradient));
-            if (Gradient.IsStale && !Force)
-                Throw(ErrorIds.GradientStale, ErrorKind.InvalidOperation, Gradient,
-                    $"These gradients were computed at parameter version {Gradient.ParameterVersion}; the network is at version {net.Version}. " +
-                    "Applying them twice or after another update is usually a mistake; compute new ones, or use -Force.");
-            if (Optimizer == null)
-            {
-                if (ShouldProcess(net.Architecture, $"Gradient-descent step with learning rate {LearningRate}"))
-                    Engine(() => net.ApplyGradientDescent(Gradient, LearningRate));
-            }
-            else
-            {
-                bool explicitRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate));
-                double rate = explicitRate ? LearningRate : Optimizer.LearningRate;
-                if (ShouldProcess(net.Architecture, $"{Optimizer.Name} step with learning rate {rate}"))
-                    Engine(() =>
-                    {
-                        if (explicitRate) Optimizer.LearningRate = LearningRate;
-                        Optimizer.Step(net, Gradient.ByParameter);
-                    });
-            }
+            if (Gradient.IsStale && !Force) Throw(NetworkUpdate.StaleError(net, Gradient));
+            bool explicitRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate));
+            string action = Optimizer == null
+                ? $"Gradient-descent step with learning rate {LearningRate}"
+                : $"{Optimizer.Name} step with learning rate {(explicitRate ? LearningRate : Optimizer.LearningRate)}";
+            // The engine takes the network's lock and checks staleness again inside it: another runspace may
+            // have updated the network since the check above, which only serves -WhatIf.
+            if (ShouldProcess(net.Architecture, action))
+                Engine(() => NetworkUpdate.Apply(net, Gradient, Optimizer,
+                    Optimizer == null || explicitRate ? LearningRate : (double?)null, Force));
             if (PassThru) WriteObject(net);
         }
     }

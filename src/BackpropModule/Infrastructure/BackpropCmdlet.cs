@@ -34,6 +34,19 @@ namespace BackpropModule.Infrastructure
         protected void Throw(string errorId, ErrorKind kind, object target, string message) =>
             Throw(new BackpropException(errorId, kind, target, message));
 
+        /// <summary>
+        /// Call from EndProcessing with the value of the cmdlet's pipeline parameter: when the
+        /// command stood after a pipe but nothing came down it (e.g. a variable left empty by a
+        /// command that failed), that is an error, not a silent no-op.
+        /// </summary>
+        protected void ThrowIfPipelineWasEmpty(object boundValue, string parameterName)
+        {
+            if (boundValue != null || !MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(parameterName)) return;
+            Throw(ErrorIds.PipelineInputMissing, ErrorKind.InvalidArgument, parameterName,
+                $"Nothing came down the pipeline for -{parameterName}, so {MyInvocation.MyCommand.Name} had nothing to work on. " +
+                "Was the variable before the pipe left empty by a command that failed (e.g. Import-Network on a missing file)?");
+        }
+
         /// <summary>Runs engine work, turning its errors into terminating errors.</summary>
         protected T Engine<T>(Func<T> work)
         {

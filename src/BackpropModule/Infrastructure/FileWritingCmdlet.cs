@@ -2,13 +2,15 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using BackpropModule.Engine;
+using BackpropModule.Engine.IO;
 
 namespace BackpropModule.Infrastructure
 {
     /// <summary>
     /// Shared parameters and steps of the cmdlets that write a file: -Path (PowerShell paths, so
-    /// relative paths and PSDrives work), -NoClobber, -PassThru, and ShouldProcess. The engine
-    /// writes through a temporary file that is moved into place.
+    /// relative paths and PSDrives work; see <see cref="FilePaths"/>), -NoClobber, -Force,
+    /// -PassThru, and ShouldProcess. The engine writes through a temporary file that is moved into
+    /// place, following Out-File's conventions (<see cref="FileChecks"/>).
     /// </summary>
     public abstract class FileWritingCmdlet : BackpropCmdlet
     {
@@ -21,20 +23,16 @@ namespace BackpropModule.Infrastructure
         [Parameter]
         public SwitchParameter NoClobber { get; set; }
 
+        /// <summary>Replace a read-only file (it stays read-only, with its permissions).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Write a description of the written file to the pipeline.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         /// <summary>The provider path of -Path (the file need not exist).</summary>
-        protected string ResolveOutputPath()
-        {
-            try { return SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path); }
-            catch (Exception e) when (e is ItemNotFoundException || e is ProviderNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is NotSupportedException || e is PSInvalidOperationException)
-            {
-                Throw(ErrorIds.OutputFileWriteFailed, ErrorKind.WriteError, Path, $"Cannot write to '{Path}': {e.Message}");
-                return null;
-            }
-        }
+        protected string ResolveOutputPath() => Engine(() => FilePaths.ForWriting(this, Path));
 
         /// <summary>
         /// Asks ShouldProcess (saying whether the file is replaced) and applies -NoClobber.
@@ -42,6 +40,8 @@ namespace BackpropModule.Infrastructure
         /// </summary>
         protected bool ShouldWrite(string fullPath, string what, bool editsExisting = false)
         {
+            // Refuse a directory, device, FIFO or a read-only file before asking anything.
+            Engine(() => FileChecks.CheckWriteTarget(fullPath, Force));
             bool exists = File.Exists(fullPath);
             if (exists && NoClobber && !editsExisting)
                 ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{fullPath}' already exists and -NoClobber was given."),

@@ -19,6 +19,22 @@ namespace BackpropModule.Infrastructure
                 if (o.Properties[ps[i].GradientName] == null)
                     o.Properties.Add(new PSNoteProperty(ps[i].GradientName, g.GetByIndex(i)));
             }
+            // dx1, da1, dz1, dx2, …: the intermediates tutorials print, under the names they use.
+            foreach (string name in g.IntermediateNames)
+                if (o.Properties[name] == null) o.Properties.Add(new PSNoteProperty(name, g[name]));
+            return o;
+        }
+    }
+
+    /// <summary>Gives a forward pass one property per value a tutorial names: x1, a1, z1, …, y and t.</summary>
+    public static class ForwardPassView
+    {
+        /// <summary>Wraps a pass in a PSObject with a note property per value.</summary>
+        public static PSObject Wrap(ForwardPass pass)
+        {
+            var o = PSObject.AsPSObject(pass);
+            foreach (string name in pass.ValueNames)
+                if (o.Properties[name] == null) o.Properties.Add(new PSNoteProperty(name, pass[name]));
             return o;
         }
     }

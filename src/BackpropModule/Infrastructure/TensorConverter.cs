@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using BackpropModule.Engine;
+using BackpropModule.Engine.Data;
 using BackpropModule.Engine.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -25,6 +26,23 @@ namespace BackpropModule.Infrastructure
         /// <exception cref="BackpropException">TargetNotConvertible.</exception>
         public static Tensor ToTarget(object value, int batchSize) => Convert(value, ErrorIds.TargetNotConvertible, "target", batchSize);
 
+        /// <summary>
+        /// Converts an -InputObject/-Target pair. A Dataset as the input gives its features, and its
+        /// own targets unless <paramref name="target"/> is given; otherwise the target is null when
+        /// none was given.
+        /// </summary>
+        /// <exception cref="BackpropException">As <see cref="ToInput"/> and <see cref="ToTarget"/>.</exception>
+        public static (Tensor X, Tensor T) ToBatch(object input, object target)
+        {
+            if (Unwrap(input) is Dataset data)
+                return (data.FeaturesTensor(), target == null ? data.TargetsTensor() : ToTarget(target, data.Count));
+            Tensor x = ToInput(input);
+            return (x, target == null ? null : ToTarget(target, x.Rows));
+        }
+        /// <summary>Converts a matrix-like value (no batch rules), reporting failures with <paramref name="errorId"/>.</summary>
+        /// <exception cref="BackpropException">With errorId.</exception>
+        public static Tensor ToMatrix(object value, string errorId, string what) => Convert(value, errorId, what, -1);
+
         private static Tensor Convert(object value, string errorId, string what, int batchSize)
         {
             object v = Unwrap(value);
@@ -43,7 +61,7 @@ namespace BackpropModule.Infrastructure
             if (TryScalar(v, out double scalar) || TryNumericString(v, out scalar)) return Tensor.FromRow(new[] { scalar });
             if (!(v is IEnumerable items) || v is string || v is IDictionary)
                 throw new BackpropException(errorId, ErrorKind.InvalidArgument, value,
-                    $"Cannot use a {v.GetType().Name} as the {what}: pass a Tensor, double[][], double[,], an array of numbers (one sample) or an array of arrays.");
+                    $"Cannot use a {v.GetType().Name} as the {what}: pass a Dataset, a Tensor, double[][], double[,], an array of numbers (one sample) or an array of arrays.");
 
             var elements = new List<object>();
             foreach (object e in items) elements.Add(Unwrap(e));

@@ -73,7 +73,7 @@ namespace BackpropModule.Engine.Tests.Persist
             return new TrainingCheckpoint
             {
                 EpochsCompleted = 7,
-                RandomState = rng.GetState().Concat(new[] { ulong.MaxValue }).ToArray(),
+                RandomState = rng.GetState(),
                 OptimizerName = "Adam",
                 OptimizerSettings = new Dictionary<string, double> { ["LearningRate"] = 0.001, ["Beta1"] = 0.9, ["Epsilon"] = 1e-8, ["Odd"] = 1.0 / 3 },
                 OptimizerState = net.Parameters.Select(p => new KeyValuePair<string, Tensor>("m." + p.Name, p.Value.Clone()))
@@ -151,7 +151,7 @@ namespace BackpropModule.Engine.Tests.Persist
             string payload = edit(text.Substring(start, end - start).TrimEnd());
             using var sha = System.Security.Cryptography.SHA256.Create();
             string hash = string.Concat(sha.ComputeHash(Encoding.UTF8.GetBytes(payload)).Select(b => b.ToString("x2")));
-            return "{\"format\": \"BackpropModule.Network\", \"formatVersion\": 1, \"sha256\": \"" + hash + "\", \"payload\": " + payload + "}";
+            return "{\"format\": \"BackpropModule.Network\", \"formatVersion\": 2, \"sha256\": \"" + hash + "\", \"payload\": " + payload + "}";
         }
 
         [Fact]
@@ -186,10 +186,10 @@ namespace BackpropModule.Engine.Tests.Persist
         }
 
         [Theory]
-        [InlineData("\"formatVersion\": 1", "\"formatVersion\": 2", "NetworkFileVersionUnsupported")]
-        [InlineData("\"formatVersion\": 1", "\"formatVersion\": 0", "NetworkFileVersionUnsupported")]
+        [InlineData("\"formatVersion\": 2", "\"formatVersion\": 3", "NetworkFileVersionUnsupported")]
+        [InlineData("\"formatVersion\": 2", "\"formatVersion\": 0", "NetworkFileVersionUnsupported")]
         [InlineData("\"format\": \"BackpropModule.Network\"", "\"format\": \"Other\"", "NetworkFileInvalid")]
-        [InlineData("\"formatVersion\": 1", "\"formatVersion\": 1, \"extra\": 1", "NetworkFileInvalid")]
+        [InlineData("\"formatVersion\": 2", "\"formatVersion\": 2, \"extra\": 1", "NetworkFileInvalid")]
         public void The_envelope_is_checked(string from, string to, string errorId)
         {
             string text = Text();

@@ -126,16 +126,12 @@ namespace BackpropModule.Engine.Tests.Training
         }
 
         [Fact]
-        public void AHugeLearningRateStopsWithTrainingDivergedAndLeavesTheLastFiniteState()
+        public void AHugeLearningRateStopsWithTrainingDivergedAndPutsBackTheStateTheCheckpointDescribes()
         {
             var data = BuiltInDatasets.Create(BuiltInDatasetKind.Sine);
             var net = new Network(new[] { 1, 3, 1 }, ActivationKind.Sigmoid, OutputKind.Identity, seed: 1);
-            Tensor[] lastGood = net.SnapshotParameters();
-            long lastVersion = net.Version;
-            var trainer = new Trainer(net, data, new TrainingOptions { Epochs = 50, BatchSize = 1, LearningRate = 1e6, Shuffle = false })
-            {
-                BatchCompleted = p => { lastGood = net.SnapshotParameters(); lastVersion = net.Version; },
-            };
+            Tensor[] start = net.SnapshotParameters();
+            var trainer = new Trainer(net, data, new TrainingOptions { Epochs = 50, BatchSize = 1, LearningRate = 1e6, Shuffle = false });
             var e = Assert.Throws<BackpropException>(() => trainer.Run());
             Assert.Equal(ErrorIds.TrainingDiverged, e.ErrorId);
             Assert.Equal(ErrorKind.InvalidResult, e.Kind);
@@ -143,8 +139,8 @@ namespace BackpropModule.Engine.Tests.Training
             Assert.Contains("batch", e.Message);
             Assert.Same(net, e.TargetObject);
             Assert.True(net.Parameters.All(p => p.Value.FindNonFinite() == null));
-            AssertSameWeights(lastGood, net);
-            Assert.Equal(lastVersion, net.Version);
+            AssertSameWeights(start, net);
+            Assert.Equal(0, net.Checkpoint.EpochsCompleted);
         }
 
         /// <summary>Plain SGD that writes +∞ into W1 on one chosen step, to reach the overflow guard.</summary>

@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Text;
-using BackpropModule.ScriptRunner;
 
 namespace BackpropModule.Tests.Infrastructure
 {

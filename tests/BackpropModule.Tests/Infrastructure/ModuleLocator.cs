@@ -1,12 +1,12 @@
 using System;
 using System.IO;
 
-namespace BackpropModule.ScriptRunner
+namespace BackpropModule.Tests.Infrastructure
 {
     /// <summary>Finds the repository root and the built module from any directory below it.</summary>
     public static class ModuleLocator
     {
-        /// <summary>The folder that holds BackpropModule.slnx, searching upwards from start (default: this program's folder).</summary>
+        /// <summary>The folder that holds BackpropModule.slnx, searching upwards from start (default: the test assembly's folder).</summary>
         /// <exception cref="DirectoryNotFoundException">No such folder above start.</exception>
         public static string RepositoryRoot(string start = null)
         {

@@ -6,10 +6,10 @@ using System.Management.Automation.Host;
 using System.Security;
 using System.Text;
 
-namespace BackpropModule.ScriptRunner
+namespace BackpropModule.Tests.Infrastructure
 {
     /// <summary>
-    /// A minimal PowerShell host whose UI writes text to a sink (the console, or a buffer for tests),
+    /// A minimal PowerShell host whose UI writes text to a sink (the test's buffer),
     /// so Out-Default renders objects through the module's format views.
     /// </summary>
     public sealed class TextHost : PSHost
@@ -22,7 +22,7 @@ namespace BackpropModule.ScriptRunner
             ui = new TextHostUI(sink, width);
         }
 
-        public override string Name => "BackpropModule.ScriptRunner";
+        public override string Name => "BackpropModule.Tests";
         public override Version Version => new Version(1, 0);
         public override Guid InstanceId { get; } = Guid.NewGuid();
         public override PSHostUserInterface UI => ui;

@@ -1,0 +1,89 @@
+using System;
+using BackpropModule.Engine.Tensors;
+
+namespace BackpropModule.Engine.Checking
+{
+    /// <summary>
+    /// Evaluates the network's loss on one batch with a single parameter element replaced by another
+    /// value: the function a central difference samples. Optionally records the signs of the hidden
+    /// pre-activations the replacement can change, so ReLU kinks crossed between w + h and w − h show.
+    /// </summary>
+    internal abstract class LossProbe
+    {
+        /// <summary>True when several threads may call <see cref="LossWith"/> at once, each with its own scratch.</summary>
+        public abstract bool IsThreadSafe { get; }
+
+        /// <summary>A per-thread workspace for <see cref="LossWith"/>.</summary>
+        public abstract ProbeScratch CreateScratch();
+
+        /// <summary>
+        /// L with element <paramref name="i"/> (column-major) of parameter <paramref name="p"/> set to
+        /// <paramref name="value"/>; the parameter itself is left (or put back) bit for bit.
+        /// With <paramref name="signs"/>, writes whether each hidden pre-activation the element can
+        /// change is positive, and returns how many it wrote in <paramref name="signCount"/>; two calls
+        /// for the same (p, i) write the same positions in the same order.
+        /// </summary>
+        public abstract double LossWith(int p, int i, double value, ProbeScratch scratch, bool[] signs, out int signCount);
+    }
+
+    /// <summary>Per-thread buffers of a <see cref="LossProbe"/>, plus the sign records of the + and − evaluations.</summary>
+    internal class ProbeScratch
+    {
+        public ProbeScratch(int signCapacity)
+        {
+            PlusSigns = new bool[signCapacity];
+            MinusSigns = new bool[signCapacity];
+        }
+
+        /// <summary>Signs recorded at w + h.</summary>
+        public bool[] PlusSigns { get; }
+
+        /// <summary>Signs recorded at w − h.</summary>
+        public bool[] MinusSigns { get; }
+    }
+
+    /// <summary>
+    /// The reference probe: writes the value into the network, runs the whole forward pass
+    /// (<see cref="Network.Forward"/>, the path of <see cref="Network.ComputeLoss"/>) and puts the
+    /// original bits back in a finally block. Simple and obviously right, but O(whole network) per
+    /// call and not thread-safe; the fast probe is tested against it.
+    /// </summary>
+    internal sealed class FullRecomputeProbe : LossProbe
+    {
+        private readonly Network network;
+        private readonly Tensor x, t;
+        private readonly int hiddenUnits;
+
+        public FullRecomputeProbe(Network network, Tensor x, Tensor t)
+        {
+            this.network = network;
+            this.x = x;
+            this.t = t;
+            for (int l = 0; l + 1 < network.Layers.Count; l++) hiddenUnits += x.Rows * network.Layers[l].Outputs;
+        }
+
+        public override bool IsThreadSafe => false;
+
+        public override ProbeScratch CreateScratch() => new ProbeScratch(hiddenUnits);
+
+        public override double LossWith(int p, int i, double value, ProbeScratch scratch, bool[] signs, out int signCount)
+        {
+            double[] w = network.Parameters[p].Value.Data;
+            double original = w[i];
+            try
+            {
+                w[i] = value;
+                signCount = 0;
+                if (signs == null) return network.ComputeLoss(x, t);
+                var pass = network.Forward(x, t);
+                for (int l = 0; l + 1 < pass.Layers.Count; l++)
+                    foreach (double v in pass.Layers[l].PreActivation.Data) signs[signCount++] = v > 0;
+                return pass.Loss.Value;
+            }
+            finally
+            {
+                w[i] = original;
+            }
+        }
+    }
+}

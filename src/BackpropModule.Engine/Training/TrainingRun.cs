@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using BackpropModule.Engine.Data;
+using BackpropModule.Engine.Randomness;
+using BackpropModule.Engine.Tensors;
+
+namespace BackpropModule.Engine.Training
+{
+    /// <summary>The mutable state of one <see cref="Trainer.Run"/>: position, buffers, sums, snapshots.</summary>
+    internal sealed class TrainingRun
+    {
+        // What the run is.
+        internal IOptimizer Optimizer;
+        internal SeededRandom Rng;
+        internal DataFingerprint Data;
+        internal int Count, BatchSize, RequestedBatchSize, Batches, LastEpoch;
+        internal bool Shuffle;
+        internal double? ClipNorm;
+        internal LearningRateSchedule Schedule;
+        internal BatchWorkspace Workspace, ValidationWorkspace;
+        internal DivergenceGuard Guard;
+
+        // Where it stands: epoch Epoch, its first Position samples of Order done.
+        internal int Epoch, Position, EpochStartPosition;
+        internal int[] Order;
+        internal ulong[] EpochRandomState;   // the generator state this epoch's order was drawn from
+        internal double LossSum;
+        internal long Correct;
+        internal Stopwatch EpochClock;
+
+        // The last state the checkpoint describes, put back on divergence.
+        internal Tensor[] LastGood;
+        internal IReadOnlyList<KeyValuePair<string, Tensor>> LastGoodOptimizerState;
+
+        // Early stopping.
+        internal Tensor[] Best;
+        internal bool ChangedSinceBest;
+        internal double BestLoss = double.PositiveInfinity;
+        internal int BestEpoch, SinceBest;
+
+        // Reporting.
+        internal TrainingSummary Summary;
+        internal TrainingProgress Progress;
+        internal Stopwatch Clock;
+        internal long TotalBatches, BatchesDone;
+    }
+}
