@@ -41,8 +41,15 @@ namespace BackpropModule.Plotting
             double[] positions = Enumerable.Range(0, k).Select(i => (double)i).ToArray();
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, names);
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, names);
-            if (names.Any(n => n.Length > 3)) plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
-            if (names.Any(n => n.Length > 3)) plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            int longest = names.Max(n => n.Length);
+            if (longest > 3)
+            {
+                // Long class names slant down to the right from their tick, with room kept below for them.
+                plot.Axes.Bottom.TickLabelStyle.Rotation = 40;
+                plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+                plot.Axes.Bottom.TickLabelStyle.OffsetY = 6;
+                plot.Axes.Bottom.MinimumSize = 30 + 5.5f * longest;
+            }
             plot.Axes.SetLimits(-0.5, k - 0.5, k - 0.5, -0.5);
             plot.Grid.IsVisible = false;
             plot.Title(options.TitleOr(title ?? "Confusion matrix"));

@@ -75,6 +75,18 @@ namespace BackpropModule.Plotting
                     m.MarkerStyle.OutlineColor = Colors.Black;
                     m.MarkerStyle.OutlineWidth = 1;
                 }
+            // Name the inputs and outputs when there is room for a label per unit.
+            foreach (var (layer, prefix, align, dx) in new[] { (0, "x", Alignment.MiddleRight, -0.1), (sizes.Length - 1, "y", Alignment.MiddleLeft, 0.1) })
+            {
+                if (sizes[layer] > 20) continue;
+                for (int u = 0; u < sizes[layer]; u++)
+                {
+                    var (x, y) = at(layer, u);
+                    var t = plot.Add.Text(prefix + (u + 1).ToString(CultureInfo.InvariantCulture), x + dx, y);
+                    t.Alignment = align;
+                    t.LabelFontSize = 12;
+                }
+            }
             for (int l = 0; l < sizes.Length; l++)
             {
                 string name = l == 0 ? "input" : l == sizes.Length - 1 ? "output · " + network.Output : "hidden " + l.ToString(CultureInfo.InvariantCulture) + " · " + network.Activation;
@@ -82,7 +94,7 @@ namespace BackpropModule.Plotting
                 label.Alignment = Alignment.UpperCenter;
                 label.LabelFontSize = 13;
             }
-            plot.Axes.SetLimits(-0.4, sizes.Length - 0.6, -tallest / 2.0 - 1.2, tallest / 2.0 + 0.2);
+            plot.Axes.SetLimits(-0.5, sizes.Length - 0.5, -tallest / 2.0 - 1.2, tallest / 2.0 + 0.2);
             plot.HideAxesAndGrid();
             plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = bias{(what == "gradient" ? " gradient" : "")}"));
             plot.Axes.Title.Label.FontSize = 14;

@@ -107,6 +107,20 @@ namespace BackpropModule.Plotting.Tests
             Assert.Contains(doc.Descendants(ns + "text"), t => t.Value.Trim().Length > 3);
         }
 
+        [Fact]
+        public void AConfusionMatrixWithLongClassNamesRenders()
+        {
+            var names = new[] { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
+            var rng = new Random(5);
+            var data = new Dataset("ten", Enumerable.Range(0, 200).Select(_ => rng.NextDouble()).ToArray(), 2,
+                Enumerable.Range(0, 100).SelectMany(i => Enumerable.Range(0, 10).Select(k => k == i % 10 ? 1.0 : 0.0)).ToArray(), 10,
+                Enumerable.Range(0, 100).Select(i => i % 10).ToArray(), names);
+            var net = new Network(new[] { 2, 8, 10 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1);
+            byte[] png = Keep("ConfusionMatrixNamed.png", Plotter.ConfusionMatrix(Evaluator.Evaluate(net, data).ConfusionMatrix, "Ten named classes", new PlotOptions { Width = 800, Height = 700 }));
+            using var bitmap = SKBitmap.Decode(png);
+            Assert.Equal(800, bitmap.Width);
+        }
+
         [Theory, MemberData(nameof(Kinds))]
         public void TheSameInputGivesTheSameBytes(string kind)
         {
