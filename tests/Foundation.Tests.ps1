@@ -13,6 +13,12 @@ BeforeDiscovery {
     $badSizes = @(
         @{ Sizes = @(3); ErrorId = 'LayerSizesTooFew' }
         @{ Sizes = @(3, 0, 2); ErrorId = 'LayerSizeInvalid' }
+        # Issue 10 D8: sizes whose rows x columns overflow an int, or exceed the parameter budget.
+        @{ Sizes = @(100000, 100000); ErrorId = 'LayerSizeInvalid' }
+        @{ Sizes = @(46341, 46341); ErrorId = 'LayerSizeInvalid' }
+        @{ Sizes = @(65537, 65537); ErrorId = 'LayerSizeInvalid' }
+        @{ Sizes = @(3, 65536, 65536, 3); ErrorId = 'LayerSizeInvalid' }
+        @{ Sizes = @(20000, 20000); ErrorId = 'LayerSizeInvalid' }
     )
     $inputForms = @(
         @{ Form = 'a tensor'; MakeX = { (New-Network -LayerSizes 3, 2 -Seed 4).Parameters[0].Value } }

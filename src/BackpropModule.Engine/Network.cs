@@ -23,7 +23,7 @@ namespace BackpropModule.Engine
         private readonly Parameter[] parameters;
 
         /// <summary>Creates a network with freshly drawn weights.</summary>
-        /// <exception cref="BackpropException">Fewer than two sizes, a size ≤ 0, or a bad weight scale.</exception>
+        /// <exception cref="BackpropException">Fewer than two sizes, a size ≤ 0, more than <see cref="MaxParameterCount"/> parameters, or a bad weight scale.</exception>
         public Network(IReadOnlyList<int> layerSizes, ActivationKind activation, OutputKind output,
             WeightInitKind weightInit = WeightInitKind.Default, double weightScale = 0.01, long? seed = null,
             BiasInitKind biasInit = BiasInitKind.Zero, double biasScale = 0.01)
@@ -117,7 +117,23 @@ namespace BackpropModule.Engine
                 if (sizes[i] <= 0)
                     throw new BackpropException(ErrorIds.LayerSizeInvalid, ErrorKind.InvalidArgument, sizes,
                         $"Layer size {i} is {sizes[i]}; every size must be at least 1.");
+            // Counted in long before anything is allocated: rows x columns overflows an int long
+            // before memory runs out, and a budget refuses sizes that could not be trained or saved.
+            long count = 0;
+            for (int i = 0; i + 1 < sizes.Count; i++)
+                count += (long)sizes[i] * sizes[i + 1] + sizes[i + 1];
+            if (count > MaxParameterCount)
+                throw new BackpropException(ErrorIds.LayerSizeInvalid, ErrorKind.InvalidArgument, sizes,
+                    string.Format(CultureInfo.InvariantCulture,
+                        "Layer sizes {0} make {1:N0} parameters; a network holds at most {2:N0} (what a network file can store).",
+                        string.Join(",", sizes), count, MaxParameterCount));
         }
+
+        /// <summary>
+        /// The most parameters (weights and biases together) a network may have: 2^25, 256 MiB of
+        /// doubles, whose Base64 text fits a network file (at most 512 MiB).
+        /// </summary>
+        public const long MaxParameterCount = 1L << 25;
 
         /// <summary>Units per layer, inputs first.</summary>
         public int[] LayerSizes { get; }
