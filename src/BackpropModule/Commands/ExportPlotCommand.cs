@@ -114,7 +114,7 @@ namespace BackpropModule.Commands
             Func<byte[]> draw = Drawing(kind, options);
             if (!ShouldWrite(fullPath, what)) return;
             byte[] bytes = Engine(draw);
-            Engine(() => AtomicFile.Write(fullPath, temp => File.WriteAllBytes(temp, bytes)));
+            Engine(() => AtomicFile.Write(fullPath, temp => File.WriteAllBytes(temp, bytes), force: Force));
             WriteVerbose($"Wrote {what} to {fullPath}.");
             if (PassThru) WriteObject(new SavedFile(fullPath, format.ToString().ToLowerInvariant(), what));
         }
