@@ -124,6 +124,19 @@ Describe 'Export-Plot' {
         }
     }
 
+    Context 'Given a read-only picture' {
+        It 'is replaced only with -Force' {
+            $path = [System.IO.Path]::Combine($folder, 'ro.png')
+            [System.IO.File]::WriteAllText($path, 'old')
+            [System.IO.File]::SetAttributes($path, [System.IO.FileAttributes]::ReadOnly)
+            { $history | Export-Plot -Path $path } | Should -Throw -ErrorId 'OutputFileReadOnly,*'
+            [System.IO.File]::ReadAllText($path) | Should -Be 'old'
+            $history | Export-Plot -Path $path -Force
+            (Get-PngSize $path).Width | Should -Be 800
+            [System.IO.File]::SetAttributes($path, [System.IO.FileAttributes]::Normal)
+        }
+    }
+
     Context 'Given -WhatIf' {
         It 'writes nothing' {
             $path = [System.IO.Path]::Combine($folder, 'x.png')
