@@ -44,6 +44,9 @@ BeforeDiscovery {
         @{ Command = 'Export-Workbook'; Arguments = @{ Path = 'never.xlsx' } }
         @{ Command = 'Split-Dataset'; Arguments = @{ ValidationFraction = 0.5 } }
         @{ Command = 'Select-DatasetSample'; Arguments = @{ First = 1 } }
+        @{ Command = 'Set-NetworkParameter'; Arguments = @{ Name = 'b1'; Value = , 0.5 } }
+        @{ Command = 'Export-Plot'; Arguments = @{ Path = 'never.png' } }
+        @{ Command = 'Show-Plot'; Arguments = @{} }
     )
 }
 

@@ -108,6 +108,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
+            ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject));
             PlotKind kind = Kind ?? ChooseKind();
             var options = new PlotOptions { Width = Width, Height = Height, Title = Title, LogScale = LogScale, Format = format };
             string what = format.ToString().ToUpperInvariant() + " picture (" + kind + ", " + Width.ToString(CultureInfo.InvariantCulture) + "x" + Height.ToString(CultureInfo.InvariantCulture) + ")";
