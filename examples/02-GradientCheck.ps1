@@ -79,10 +79,10 @@ $clock = [System.Diagnostics.Stopwatch]::StartNew()
 $net | Test-Gradient @check
 $checked = 0
 foreach ($p in $net.Parameters) { $checked += if ($Quick) { [Math]::Min(200, $p.Value.Count) } else { $p.Value.Count } }
-'Checked {0:N0} elements (two forward passes each) in {1:N1} s.' -f $checked, $clock.Elapsed.TotalSeconds
+'Checked {0:N0} elements (two perturbed losses each, recomputed from the changed layer on) in {1:N2} s.' -f $checked, $clock.Elapsed.TotalSeconds
 
 # Now break one element on purpose: the check names the parameter, the row and the column.
-# (W2 has 500 elements, so checking all of them takes a moment even without -Sample.)
+# (W2 has 500 elements; all of them are checked, without -Sample.)
 $g = $net | Invoke-Forward -InputObject $x -Target $t | Invoke-Backward
 $g.dW2[5, 7] += 1e-3
 $g | Test-Gradient -ParameterName W2
