@@ -35,6 +35,8 @@ BeforeDiscovery {
         @{ Command = 'Invoke-Forward'; Arguments = @{ InputObject = 1, 2 } }
         @{ Command = 'Invoke-Backward'; Arguments = @{} }
         @{ Command = 'Update-Network'; Arguments = @{} }
+        @{ Command = 'Update-Network'; Arguments = @{ Network = $null } }
+        @{ Command = 'Set-NetworkParameter'; Arguments = @{ Name = 'b1'; Value = 0 } }
         @{ Command = 'Test-Gradient'; Arguments = @{} }
         @{ Command = 'Start-Training'; Arguments = @{ TrainingData = $null } }
         @{ Command = 'Test-Network'; Arguments = @{ TrainingData = $null } }
@@ -164,6 +166,7 @@ Describe 'An empty pipeline' {
         $nothing = Import-Network -Path ([System.IO.Path]::Combine($TestDrive, 'typo.jsn')) -ErrorAction SilentlyContinue
         $arguments = $Arguments.Clone()
         if ($arguments.ContainsKey('TrainingData')) { $arguments.TrainingData = $data }
+        if ($arguments.ContainsKey('Network')) { $arguments.Network = $net }
         if ($Command -eq 'Test-Network') { $arguments = @{ Data = $data } }
         if ($arguments.ContainsKey('Path')) { $arguments.Path = [System.IO.Path]::Combine($TestDrive, $arguments.Path) }
         { $nothing | & $Command @arguments } | Should -Throw -ErrorId 'PipelineInputMissing,*'

@@ -44,6 +44,9 @@ namespace BackpropModule.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
+        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             List<KeyValuePair<string, Tensor>> values = Engine(() => ParameterSetName == ManySet
