@@ -30,6 +30,8 @@ BeforeDiscovery {
         @{ Line = 'Import-IdxDataset -Path $idxFolder -Name '; Expected = 'digits', 'train' }
         @{ Line = '$deep | Test-Gradient -ParameterName '; Expected = 'W1', 'b1', 'W2', 'b2', 'W3', 'b3' }
         @{ Line = 'Test-Gradient -Network $deep -ParameterName b'; Expected = 'b1', 'b2', 'b3' }
+        @{ Line = '$deep | Set-NetworkParameter -Name '; Expected = 'W1', 'b1', 'W2', 'b2', 'W3', 'b3' }
+        @{ Line = 'Set-NetworkParameter -Network $deep -Name W'; Expected = 'W1', 'W2', 'W3' }
     )
     $pipedCommands = @(
         @{ Command = 'Invoke-Forward'; Arguments = @{ InputObject = 1, 2 } }

@@ -26,7 +26,7 @@ Register-ArgumentCompleter -CommandName Import-IdxDataset -ParameterName Name -S
         ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', "the $_ images and labels") }
 }
 
-Register-ArgumentCompleter -CommandName Test-Gradient -ParameterName ParameterName -ScriptBlock {
+$parameterNameCompleter = {
     param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
     $source = $fakeBoundParameters["Network"]
     if (-not $source) { $source = $fakeBoundParameters['Gradient'] }
@@ -47,3 +47,5 @@ Register-ArgumentCompleter -CommandName Test-Gradient -ParameterName ParameterNa
     $names | Where-Object { $_ -like "$wordToComplete*" } |
         ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }
 }
+Register-ArgumentCompleter -CommandName Test-Gradient -ParameterName ParameterName -ScriptBlock $parameterNameCompleter
+Register-ArgumentCompleter -CommandName Set-NetworkParameter -ParameterName Name -ScriptBlock $parameterNameCompleter
