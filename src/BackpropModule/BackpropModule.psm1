@@ -14,7 +14,8 @@ if ([System.IO.File]::Exists($pesterExtensions)) { . $pesterExtensions }
 Register-ArgumentCompleter -CommandName Import-IdxDataset -ParameterName Name -ScriptBlock {
     param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
     $folder = if ($fakeBoundParameters.ContainsKey('Path')) { "$($fakeBoundParameters['Path'])" } else { '.' }
-    try { $folder = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($folder) } catch { $folder = [System.IO.Path]::GetFullPath($folder) }
+    # $ExecutionContext, not $PSCmdlet (null in a completer: every Tab left an error in $Error).
+    try { $folder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($folder) } catch { $folder = [System.IO.Path]::GetFullPath($folder) }
     $sets = @()
     if ([System.IO.Directory]::Exists($folder)) {
         foreach ($file in [System.IO.Directory]::EnumerateFiles($folder, '*-images*idx3-ubyte*')) {
