@@ -31,11 +31,15 @@ BeforeDiscovery {
         @{ Line = 'Import-IdxDataset -Path $idxFolder -Name '; Expected = 'digits', 'train' }
         @{ Line = '$deep | Test-Gradient -ParameterName '; Expected = 'W1', 'b1', 'W2', 'b2', 'W3', 'b3' }
         @{ Line = 'Test-Gradient -Network $deep -ParameterName b'; Expected = 'b1', 'b2', 'b3' }
+        @{ Line = '$deep | Set-NetworkParameter -Name '; Expected = 'W1', 'b1', 'W2', 'b2', 'W3', 'b3' }
+        @{ Line = 'Set-NetworkParameter -Network $deep -Name W'; Expected = 'W1', 'W2', 'W3' }
     )
     $pipedCommands = @(
         @{ Command = 'Invoke-Forward'; Arguments = @{ InputObject = 1, 2 } }
         @{ Command = 'Invoke-Backward'; Arguments = @{} }
         @{ Command = 'Update-Network'; Arguments = @{} }
+        @{ Command = 'Update-Network'; Arguments = @{ Network = $null } }
+        @{ Command = 'Set-NetworkParameter'; Arguments = @{ Name = 'b1'; Value = 0 } }
         @{ Command = 'Test-Gradient'; Arguments = @{} }
         @{ Command = 'Start-Training'; Arguments = @{ TrainingData = $null } }
         @{ Command = 'Test-Network'; Arguments = @{ TrainingData = $null } }
@@ -172,6 +176,7 @@ Describe 'An empty pipeline' {
         $nothing = Import-Network -Path ([System.IO.Path]::Combine($TestDrive, 'typo.jsn')) -ErrorAction SilentlyContinue
         $arguments = $Arguments.Clone()
         if ($arguments.ContainsKey('TrainingData')) { $arguments.TrainingData = $data }
+        if ($arguments.ContainsKey('Network')) { $arguments.Network = $net }
         if ($Command -eq 'Test-Network') { $arguments = @{ Data = $data } }
         if ($arguments.ContainsKey('Path')) { $arguments.Path = [System.IO.Path]::Combine($TestDrive, $arguments.Path) }
         { $nothing | & $Command @arguments } | Should -Throw -ErrorId 'PipelineInputMissing,*'

@@ -14,7 +14,8 @@ if ([System.IO.File]::Exists($pesterExtensions)) { . $pesterExtensions }
 Register-ArgumentCompleter -CommandName Import-IdxDataset -ParameterName Name -ScriptBlock {
     param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
     $folder = if ($fakeBoundParameters.ContainsKey('Path')) { "$($fakeBoundParameters['Path'])" } else { '.' }
-    try { $folder = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($folder) } catch { $folder = [System.IO.Path]::GetFullPath($folder) }
+    # $ExecutionContext, not $PSCmdlet (null in a completer: every Tab left an error in $Error).
+    try { $folder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($folder) } catch { $folder = [System.IO.Path]::GetFullPath($folder) }
     $sets = @()
     if ([System.IO.Directory]::Exists($folder)) {
         foreach ($file in [System.IO.Directory]::EnumerateFiles($folder, '*-images*idx3-ubyte*')) {
@@ -26,7 +27,7 @@ Register-ArgumentCompleter -CommandName Import-IdxDataset -ParameterName Name -S
         ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', "the $_ images and labels") }
 }
 
-Register-ArgumentCompleter -CommandName Test-Gradient -ParameterName ParameterName -ScriptBlock {
+$parameterNameCompleter = {
     param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
     $source = $fakeBoundParameters["Network"]
     if (-not $source) { $source = $fakeBoundParameters['Gradient'] }
@@ -47,3 +48,5 @@ Register-ArgumentCompleter -CommandName Test-Gradient -ParameterName ParameterNa
     $names | Where-Object { $_ -like "$wordToComplete*" } |
         ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }
 }
+Register-ArgumentCompleter -CommandName Test-Gradient -ParameterName ParameterName -ScriptBlock $parameterNameCompleter
+Register-ArgumentCompleter -CommandName Set-NetworkParameter -ParameterName Name -ScriptBlock $parameterNameCompleter

@@ -157,7 +157,15 @@ namespace BackpropModule.Commands
             {
                 EpochCompleted = record => { WriteObject(record); chart?.Add(record); },
                 // With -Plot the chart shows progress; a progress bar would move the cursor under it.
-                BatchCompleted = progress => { if (chart == null) ReportProgress(activity, progress); },
+                BatchCompleted = progress =>
+                {
+                    // Ctrl+C marks the pipeline as stopping before StopProcessing cancels the token, so
+                    // WriteProgress can throw first. Escaping the trainer there would leave the weights
+                    // after this batch but the checkpoint before it (issue 10 D5); cancelling instead
+                    // lets the trainer stop at this batch boundary with a checkpoint that says so.
+                    try { if (chart == null) ReportProgress(activity, progress); }
+                    catch (PipelineStoppedException) { cancel.Cancel(); }
+                },
             };
             throttle.Restart();
             TrainingSummary summary = null;

@@ -40,11 +40,19 @@ namespace BackpropModule.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
-        protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network ?? (object)Gradient, MyInvocation.BoundParameters.ContainsKey("Gradient") ? "Gradient" : "Network");
+        protected override void EndProcessing()
+        {
+            // Either parameter may be the piped one, and the other may be given; what matters is
+            // whether a step was ever attempted (`@() | Update-Network -Network $net` must not be silent).
+            if (!processed) ThrowIfPipelineWasEmpty(null, MyInvocation.BoundParameters.ContainsKey("Gradient") ? "Network" : "Gradient");
+        }
+
+        private bool processed;
 
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
+            processed = true;
             Network net = Network ?? Gradient.Network;
             Engine(() => net.CheckGradients(Gradient));
             if (Gradient.IsStale && !Force) Throw(NetworkUpdate.StaleError(net, Gradient));
