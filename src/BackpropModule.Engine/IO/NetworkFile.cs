@@ -149,7 +149,7 @@ namespace BackpropModule.Engine.IO
             if (p.Has("checkpoint"))
                 network.Checkpoint = CheckpointJson.Read(p.Get("checkpoint", JsonKind.Object), target, version,
                     (array, where) => ReadTensors(array, where, target, null, null, null, null));
-            if (p.Has("history")) network.SetHistory(HistoryJson.Read(p.Get("history", JsonKind.Array), target));
+            if (p.Has("history")) network.SetHistory(HistoryJson.Read(p.Get("history", JsonKind.Object), target));
             return network;
         }
 

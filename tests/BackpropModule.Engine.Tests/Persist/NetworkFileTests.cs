@@ -144,7 +144,7 @@ namespace BackpropModule.Engine.Tests.Persist
         }
 
         /// <summary>Replaces the payload and recomputes the checksum, as a hostile writer would.</summary>
-        private static string WithPayload(string text, Func<string, string> edit)
+        internal static string WithPayload(string text, Func<string, string> edit)
         {
             int start = text.IndexOf("\"payload\": ", StringComparison.Ordinal) + 11;
             int end = text.LastIndexOf('}');
