@@ -131,22 +131,6 @@ namespace BackpropModule.Engine.Data
             }
         }
 
-        /// <summary>
-        /// Converts bytes to doubles through a 256-entry table (v / 255 when scaling, else v). Large
-        /// arrays are converted in parallel blocks: the cost is mostly first-touching the pages of
-        /// the new array (8 bytes per pixel), which both cores can share.
-        /// </summary>
-        public static double[] ToDoubles(byte[] pixels, bool scale)
-        {
-            double[] lut = Table(scale);
-            var x = new double[pixels.Length];
-            const int block = 1 << 20;
-            int blocks = (pixels.Length + block - 1) / block;
-            if (blocks <= 1) Convert(pixels, x, lut, 0, pixels.Length);
-            else Parallel.For(0, blocks, b => Convert(pixels, x, lut, b * block, Math.Min(block, pixels.Length - b * block)));
-            return x;
-        }
-
         /// <summary>Reads the pixels as bytes, reporting progress and honouring cancellation after each block.</summary>
         /// <exception cref="OperationCanceledException">The load was cancelled.</exception>
         private static byte[] ReadPixels(IdxFile images, int count, bool all, IdxLoadOptions options)
@@ -164,12 +148,6 @@ namespace BackpropModule.Engine.Data
             var lut = new double[256];
             for (int v = 0; v < 256; v++) lut[v] = scale ? v / 255.0 : v;
             return lut;
-        }
-
-        private static void Convert(byte[] pixels, double[] x, double[] lut, int start, int count)
-        {
-            int end = start + count;
-            for (int i = start; i < end; i++) x[i] = lut[pixels[i]];
         }
 
         /// <summary>"fashion-mnist t10k" from ".../fashion-mnist/t10k-images-idx3-ubyte.gz", plus the range when partial.</summary>
