@@ -174,9 +174,29 @@ Describe 'Readers' {
 `$n = Import-Network -Path '$secret', '$good' -ErrorVariable e -ErrorAction SilentlyContinue
 'LOADED ' + @(`$n).Count
 'ERROR ' + `$e[0].FullyQualifiedErrorId.Split(',')[0]
+'CATEGORY ' + `$e[0].CategoryInfo.Category
 "@
             $out | Should -Contain 'LOADED 1'
             $out | Should -Contain 'ERROR NetworkFileReadFailed'
+            $out | Should -Contain 'CATEGORY PermissionDenied'
+        }
+        It 'reports a folder it may not write to as PermissionDenied, naming the target, not a temporary file' {
+            $locked = [System.IO.Path]::Combine($folder, 'locked')
+            New-Item -ItemType Directory -Path $locked | Out-Null
+            & chmod 555 $locked
+            $target = [System.IO.Path]::Combine($locked, 'n.json')
+            $prefix = if ($root) { 'setpriv --bounding-set=-dac_override,-dac_read_search --' } else { '' }
+            $out = Invoke-Child -Prefix $prefix -Script @"
+try { New-Network 2,2 -Seed 1 | Save-Network -Path '$target' -ErrorAction Stop }
+catch { 'ERROR ' + `$_.FullyQualifiedErrorId.Split(',')[0]; 'CATEGORY ' + `$_.CategoryInfo.Category; 'MESSAGE ' + `$_.Exception.Message }
+"@
+            & chmod 755 $locked
+            $out | Should -Contain 'ERROR OutputFileWriteFailed'
+            $out | Should -Contain 'CATEGORY PermissionDenied'
+            $message = @($out | Where-Object { $_ -like 'MESSAGE *' })[0]
+            $message | Should -BeLike "*$target*"
+            $message | Should -Not -BeLike '*.tmp*'
+            Get-ChildItem -Force $locked | Should -BeNullOrEmpty
         }
     }
 

@@ -211,6 +211,15 @@ Describe 'Export-Workbook' {
         }
     }
 
+    Context 'Given -WorksheetName with only a network piped' {
+        It 'names the sheets after the parameters and warns that the name was not used' {
+            $net = New-Network 3, 4, 2 -Seed 4
+            $warnings = $net | Export-Workbook -Path $path -WorksheetName Mine 3>&1
+            Get-SheetNames $path | Should -Be @('W1', 'b1', 'W2', 'b2')
+            "$warnings" | Should -BeLike "*-WorksheetName 'Mine'*-Prefix*"
+        }
+    }
+
     Context 'Given -MaxRows smaller than the tensor' {
         It 'writes the first rows and warns' {
             $t = [BackpropModule.Engine.Tensors.Tensor]::FromRows([double[][]]@(@(1.5, 2), @(3, 4), @(5, 6)))

@@ -19,6 +19,8 @@ namespace BackpropModule.Engine
         WriteError,
         /// <summary>A file or object was not found.</summary>
         ObjectNotFound,
+        /// <summary>The operating system refused access to a file or folder (permissions).</summary>
+        PermissionDenied,
     }
 
     /// <summary>

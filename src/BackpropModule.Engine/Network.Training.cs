@@ -17,32 +17,38 @@ namespace BackpropModule.Engine
     {
         private readonly object mutationLock = new object();
         private readonly List<EpochRecord> history = new List<EpochRecord>();
+        private IReadOnlyList<EpochRecord> historyView;
         private bool training;
 
         /// <summary>
         /// The epoch records of the network's training, oldest first: a run without -Resume starts a new
         /// history, a resumed run appends to it. Each record is added as its epoch ends, so the history
-        /// survives a stop (Ctrl+C), an error and a divergence; it is saved with the network. A copy.
+        /// survives a stop (Ctrl+C), an error and a divergence; it is saved with the network. A read-only
+        /// snapshot: it does not change when later epochs are added, and reading it again without a change
+        /// returns the same snapshot (so <c>$net.History[$i]</c> in a loop copies nothing).
         /// </summary>
-        public EpochRecord[] History
+        public IReadOnlyList<EpochRecord> History
         {
-            get { lock (history) return history.ToArray(); }
+            get
+            {
+                lock (history) return historyView ?? (historyView = new System.Collections.ObjectModel.ReadOnlyCollection<EpochRecord>(history.ToArray()));
+            }
         }
 
         /// <summary>Forgets the training history.</summary>
         public void ClearHistory()
         {
-            lock (history) history.Clear();
+            lock (history) { history.Clear(); historyView = null; }
         }
 
         internal void AppendHistory(EpochRecord record)
         {
-            lock (history) history.Add(record);
+            lock (history) { history.Add(record); historyView = null; }
         }
 
         internal void SetHistory(IEnumerable<EpochRecord> records)
         {
-            lock (history) { history.Clear(); history.AddRange(records); }
+            lock (history) { history.Clear(); history.AddRange(records); historyView = null; }
         }
 
         /// <summary>True while a training run owns the network.</summary>

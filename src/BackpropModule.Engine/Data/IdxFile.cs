@@ -97,7 +97,7 @@ namespace BackpropModule.Engine.Data
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new BackpropException(ErrorIds.IdxReadFailed, ErrorKind.ReadError, path, $"Could not read '{path}': {e.Message}", e);
+                throw new BackpropException(ErrorIds.IdxReadFailed, e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, path, $"Could not read '{path}': {e.Message}", e);
             }
             finally
             {

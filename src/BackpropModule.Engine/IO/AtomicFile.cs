@@ -105,7 +105,10 @@ namespace BackpropModule.Engine.IO
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
             {
-                throw Failed(path, target, Sentence(e.Message), e);
+                // The runtime's message names the temporary file, which the user never asked for and
+                // which is gone by the time they read it: name the folder or the target instead.
+                string reason = Sentence(e.Message).Replace(temp, Path.GetDirectoryName(target));
+                throw Failed(path, target, reason, e, e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.WriteError);
             }
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
             {
@@ -125,8 +128,8 @@ namespace BackpropModule.Engine.IO
             }
         }
 
-        private static BackpropException Failed(string path, string target, string reason, Exception e) =>
-            new BackpropException(ErrorIds.OutputFileWriteFailed, ErrorKind.WriteError, path,
+        private static BackpropException Failed(string path, string target, string reason, Exception e, ErrorKind kind = ErrorKind.WriteError) =>
+            new BackpropException(ErrorIds.OutputFileWriteFailed, kind, path,
                 $"Could not write '{target}': {reason} Any existing file was left unchanged.", e);
 
         private static string Sentence(string message) => FileChecks.Sentence(message);

@@ -60,7 +60,7 @@ namespace BackpropModule.Engine.IO
             try { return OpenForReading(path); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new BackpropException(readFailedId, ErrorKind.ReadError, path, $"Could not read '{path}': {Sentence(e.Message)}", e);
+                throw new BackpropException(readFailedId, e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, path, $"Could not read '{path}': {Sentence(e.Message)}", e);
             }
         }
 

@@ -75,7 +75,7 @@ namespace BackpropModule.Engine.IO
             WriteTensors(w, 2, n.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList());
             if (cp != null) CheckpointJson.Write(w, cp, WriteTensors);
             var history = n.History;
-            if (history.Length > 0) HistoryJson.Write(w, history);
+            if (history.Count > 0) HistoryJson.Write(w, history);
             return w.Indent(1).Raw("}").ToString();
         }
 

@@ -47,7 +47,7 @@ namespace BackpropModule.Engine.IO
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    throw new BackpropException(ErrorIds.NetworkFileReadFailed, ErrorKind.ReadError, path, $"Could not read '{path}': {FileChecks.Sentence(e.Message)}", e);
+                    throw new BackpropException(ErrorIds.NetworkFileReadFailed, e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, path, $"Could not read '{path}': {FileChecks.Sentence(e.Message)}", e);
                 }
                 catch (OutOfMemoryException e)
                 {

@@ -55,6 +55,7 @@ namespace BackpropModule.Commands
         private readonly List<WorkbookSheet> sheets = new List<WorkbookSheet>();
         private readonly HashSet<string> names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HistoryTable history = new HistoryTable();
+        private bool worksheetNameUsed;
 
         /// <inheritdoc/>
         protected override void BeginProcessing() => fullPath = ResolveOutputPath();
@@ -87,6 +88,7 @@ namespace BackpropModule.Commands
                     break;
                 case Tensor t:
                     Add(WorksheetName ?? "Tensor", t);
+                    worksheetNameUsed = true;
                     break;
                 default:
                     if (InputObject.Properties["Epoch"] != null) history.Add(InputObject);
@@ -113,6 +115,9 @@ namespace BackpropModule.Commands
         protected override void EndProcessing()
         {
             ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject));
+            if (history.Count > 0) worksheetNameUsed = true;
+            if (WorksheetName != null && !worksheetNameUsed && sheets.Count > 0)
+                WriteWarning($"-WorksheetName '{WorksheetName}' names the sheet of a piped tensor or training history; none came, so it was not used. Networks, passes and gradients name their sheets after what they hold (W1, dW1, …): use -Prefix to tell several apart.");
             if (history.Count > 0)
             {
                 string name = WorksheetName ?? "TrainingHistory";

@@ -19,6 +19,7 @@ namespace BackpropModule.Infrastructure
                 case ErrorKind.ReadError: return ErrorCategory.ReadError;
                 case ErrorKind.WriteError: return ErrorCategory.WriteError;
                 case ErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                case ErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
                 default: return ErrorCategory.NotSpecified;
             }
         }

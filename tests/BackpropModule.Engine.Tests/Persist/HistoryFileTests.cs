@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using BackpropModule.Engine;
 using BackpropModule.Engine.IO;
@@ -38,8 +39,8 @@ namespace BackpropModule.Engine.Tests.Persist
         {
             var net = WithHistory(epochs);
             var back = NetworkFile.Deserialize(NetworkFile.Serialize(net), "test");
-            EpochRecord[] written = net.History, read = back.History;   // each read of History is a copy
-            Assert.Equal(written.Length, read.Length);
+            IReadOnlyList<EpochRecord> written = net.History, read = back.History;
+            Assert.Equal(written.Count, read.Count);
             for (int i = 0; i < epochs; i++)
             {
                 EpochRecord a = written[i], b = read[i];

@@ -120,7 +120,7 @@ namespace BackpropModule.Engine.Tests.Training
             Assert.Equal(state2.Select(kv => kv.Key), state.Select(kv => kv.Key));
             for (int i = 0; i < state.Count; i++) Assert.True(state2[i].Value.BitwiseEquals(state[i].Value));
             Assert.Equal(2, net.Checkpoint.EpochsCompleted);
-            Assert.Equal(2, net.History.Length);
+            Assert.Equal(2, net.History.Count);
         }
 
         [Fact]
