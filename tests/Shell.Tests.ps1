@@ -182,4 +182,17 @@ Describe 'An empty pipeline' {
         { $nothing | & $Command @arguments } | Should -Throw -ErrorId 'PipelineInputMissing,*'
         if ($arguments.ContainsKey('Path')) { Test-Path -LiteralPath $arguments.Path | Should -BeFalse }
     }
+
+    It '<Command> after a pipe that carries $null reports that one binding error, not a second' -ForEach $pipedCommands {
+        $arguments = $Arguments.Clone()
+        if ($arguments.ContainsKey('TrainingData')) { $arguments.TrainingData = $data }
+        if ($arguments.ContainsKey('Network')) { $arguments.Network = $net }
+        if ($Command -eq 'Test-Network') { $arguments = @{ Data = $data } }
+        if ($arguments.ContainsKey('Path')) { $arguments.Path = [System.IO.Path]::Combine($TestDrive, $arguments.Path) }
+        $errors = $null
+        $null | & $Command @arguments -ErrorVariable errors -ErrorAction SilentlyContinue
+        @($errors).Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgument*'
+        if ($arguments.ContainsKey('Path')) { Test-Path -LiteralPath $arguments.Path | Should -BeFalse }
+    }
 }

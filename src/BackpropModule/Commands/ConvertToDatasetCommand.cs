@@ -64,6 +64,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (ClassNames != null && MyInvocation.BoundParameters.ContainsKey(nameof(ClassCount)) && ClassNames.Length != ClassCount)
                 Throw(ErrorIds.ClassNamesCountInvalid, ErrorKind.InvalidArgument, ClassNames, $"{ClassNames.Length} class names were given for {ClassCount} classes.");
         }

@@ -71,6 +71,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             fullPath = ResolveOutputPath();
             var f = PlotOptions.FormatOf(fullPath);
             if (f == null)
@@ -108,7 +109,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject));
+            if (ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject))) return;
             PlotKind kind = Kind ?? ChooseKind();
             var options = new PlotOptions { Width = Width, Height = Height, Title = Title, LogScale = LogScale, Format = format };
             string what = format.ToString().ToUpperInvariant() + " picture (" + kind + ", " + Width.ToString(CultureInfo.InvariantCulture) + "x" + Height.ToString(CultureInfo.InvariantCulture) + ")";

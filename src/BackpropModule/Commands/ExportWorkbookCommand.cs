@@ -58,7 +58,11 @@ namespace BackpropModule.Commands
         private bool worksheetNameUsed;
 
         /// <inheritdoc/>
-        protected override void BeginProcessing() => fullPath = ResolveOutputPath();
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            fullPath = ResolveOutputPath();
+        }
 
         /// <inheritdoc/>
         protected override void ProcessRecord()

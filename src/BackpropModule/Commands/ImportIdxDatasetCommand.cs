@@ -66,6 +66,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (ClassNames != null && ClassNames.Length != ClassCount)
                 Throw(ErrorIds.ClassNamesCountInvalid, ErrorKind.InvalidArgument, ClassNames,
                     $"{ClassNames.Length} class names were given for {ClassCount} classes; give one name per class or set -ClassCount.");

@@ -26,7 +26,11 @@ namespace BackpropModule.Commands
         private string fullPath;
 
         /// <inheritdoc/>
-        protected override void BeginProcessing() => fullPath = ResolveOutputPath();
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            fullPath = ResolveOutputPath();
+        }
 
         /// <inheritdoc/>
         protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");

@@ -68,7 +68,7 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject));
+            if (ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject))) return;
             int width = Width > 0 ? Width : ConsoleWidth(this);
             bool color = !NoColor && UseColor(this);
             string[] lines;

@@ -40,12 +40,38 @@ namespace BackpropModule.Infrastructure
         /// command stood after a pipe but nothing came down it (e.g. a variable left empty by a
         /// command that failed), that is an error, not a silent no-op.
         /// </summary>
-        protected void ThrowIfPipelineWasEmpty(object boundValue, string parameterName)
+        /// <returns>True when input came but PowerShell refused to bind all of it (e.g. `$null | Cmd`,
+        /// already reported as ParameterArgumentValidationErrorNullNotAllowed): the caller ends quietly.</returns>
+        protected bool ThrowIfPipelineWasEmpty(object boundValue, string parameterName)
         {
-            if (boundValue != null || !MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(parameterName)) return;
+            if (boundValue != null || !MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(parameterName)) return false;
+            // A second error would only confuse.
+            if (PipelineInputWasRefused()) return true;
             Throw(ErrorIds.PipelineInputMissing, ErrorKind.InvalidArgument, parameterName,
                 $"Nothing came down the pipeline for -{parameterName}, so {MyInvocation.MyCommand.Name} had nothing to work on. " +
                 "Was the variable before the pipe left empty by a command that failed (e.g. Import-Network on a missing file)?");
+            return false;
+        }
+
+        private object newestErrorAtBegin;
+
+        /// <summary>Notes the newest entry of $Error, so errors of this invocation can be told apart later (derived classes call it first).</summary>
+        protected override void BeginProcessing()
+        {
+            newestErrorAtBegin = SessionState.PSVariable.GetValue("Error") is System.Collections.IList errors && errors.Count > 0 ? errors[0] : null;
+        }
+
+        private bool PipelineInputWasRefused()
+        {
+            if (!(SessionState.PSVariable.GetValue("Error") is System.Collections.IList errors)) return false;
+            // $Error is newest first: look only at what this invocation added.
+            foreach (var item in errors)
+            {
+                if (ReferenceEquals(item, newestErrorAtBegin)) break;
+                if (item is ErrorRecord record && record.Exception is ParameterBindingException
+                    && ReferenceEquals(record.InvocationInfo?.MyCommand, MyInvocation.MyCommand)) return true;
+            }
+            return false;
         }
 
         /// <summary>Runs engine work, turning its errors into terminating errors.</summary>
