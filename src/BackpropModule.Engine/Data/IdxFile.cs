@@ -14,6 +14,7 @@ namespace BackpropModule.Engine.Data
         private const byte UnsignedByteType = 0x08;
         private readonly Stream stream;
         private readonly long rawLength;
+        private long gzipSizeHint;
 
         private IdxFile(string path, Stream stream, bool gzipped, int[] dims, long rawLength)
         {
@@ -56,6 +57,7 @@ namespace BackpropModule.Engine.Data
                 int b0 = file.ReadByte(), b1 = file.ReadByte();
                 file.Position = 0;
                 bool gz = b0 == 0x1F && b1 == 0x8B;
+                long hint = gz ? GzipSizeHint(file, length) : 0;
                 if (gz) s = new CheckedGzipStream(file, path);
                 var header = new byte[4];
                 int expectedMagic = 0x800 | expectedDims;
@@ -86,7 +88,7 @@ namespace BackpropModule.Engine.Data
                 for (int d = 1; d < expectedDims; d++) item *= dims[d];
                 if (item > 1 << 24)
                     throw new BackpropException(ErrorIds.IdxDimensionInvalid, ErrorKind.InvalidData, path, $"The IDX {what} file '{path}' declares {item} values per item; at most {1 << 24} are supported.");
-                var result = new IdxFile(path, s, gz, dims, length);
+                var result = new IdxFile(path, s, gz, dims, length) { gzipSizeHint = hint };
                 if (!gz) result.CheckRawLength(what);
                 opened = true;
                 return result;
@@ -104,6 +106,22 @@ namespace BackpropModule.Engine.Data
                 // The gzip reader owns the file; a raw file is the stream itself.
                 if (!opened) { s.Dispose(); file.Dispose(); }
             }
+        }
+
+        /// <summary>
+        /// The uncompressed size a gzip file's last member states in its trailer (ISIZE, the size modulo
+        /// 2^32, little-endian in the last four bytes), or 0 when it cannot be read. Only a hint: the
+        /// data is still checked as it is decompressed.
+        /// </summary>
+        private static long GzipSizeHint(FileStream file, long length)
+        {
+            if (length < 18 || !file.CanSeek) return 0;
+            var b = new byte[4];
+            file.Position = length - 4;
+            int got = 0;
+            while (got < 4) { int n = file.Read(b, got, 4 - got); if (n <= 0) break; got += n; }
+            file.Position = 0;
+            return got < 4 ? 0 : (uint)(b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24);
         }
 
         /// <summary>For a raw file the exact length is known up front: header + items × item size.</summary>
@@ -134,7 +152,13 @@ namespace BackpropModule.Engine.Data
         {
             const int chunk = 1 << 22;
             long total = (long)items * ItemSize;
-            var data = new byte[Gzipped ? Math.Min(total, 1 << 16) : total];
+            // A gzip file's decompressed size is only known at its end, so its buffer starts small and
+            // doubles, which leaves the half-size copies behind as garbage (~70 MB for Fashion-MNIST).
+            // The trailer's size field lets it start at the final size instead, when that is plausible
+            // for the file: at most 64 times its compressed length (Fashion-MNIST is 1.8, MNIST 4.8),
+            // so a small file with a lying trailer still cannot make a large allocation.
+            long start = Gzipped ? Math.Max(1 << 16, Math.Min(gzipSizeHint - HeaderSize, 64 * rawLength)) : total;
+            var data = new byte[Math.Min(total, start)];
             try
             {
                 for (int offset = 0; offset < total;)

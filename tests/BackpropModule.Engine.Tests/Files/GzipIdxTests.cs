@@ -56,6 +56,42 @@ namespace BackpropModule.Engine.Tests.Files
             Assert.Equal(f.Pixels.Select(b => (double)b), d.Features);
         }
 
+#if NET
+        [Fact]
+        public void The_trailers_size_lets_a_large_file_load_without_growing_its_buffer()
+        {
+            // Random pixels do not compress, so the file is as large as its data and the hint is believed.
+            var f = Write(count: 3000);
+            IdxReader.Load(f.Images, f.Labels);   // warm up: the first load also JIT-compiles
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var d = IdxReader.Load(f.Images, f.Labels, new IdxLoadOptions { Scale = false });
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(f.Pixels.Length, d.Count * d.FeatureCount);
+            // Pixels once, plus the one-hot targets (8 bytes × 10 per image) and small change; a buffer
+            // that doubles from 64 KiB would add about as much again as the pixels.
+            Assert.InRange(allocated, f.Pixels.Length, f.Pixels.Length + 3000 * 90 + 400_000);
+        }
+
+        [Fact]
+        public void A_small_file_whose_trailer_claims_gigabytes_allocates_little_and_is_refused()
+        {
+            // Header: 60,000 images of 28×28; data: 10 images; trailer size field: 4 GiB − 1.
+            var pixels = new byte[10 * 784];
+            string images = Path.Combine(dir, "lying-images.gz");
+            IdxWriter.Write(images, new[] { 60000, 28, 28 }, pixels, true);
+            byte[] b = File.ReadAllBytes(images);
+            for (int i = 1; i <= 4; i++) b[b.Length - i] = 0xFF;
+            File.WriteAllBytes(images, b);
+            string labels = Path.Combine(dir, "lying-labels.gz");
+            IdxWriter.Write(labels, new[] { 60000 }, new byte[60000], true);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Refused(images, labels);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Contains(e.ErrorId, new[] { ErrorIds.IdxTruncated, ErrorIds.IdxGzipInvalid });
+            Assert.True(allocated < 8_000_000, $"{allocated:N0} bytes were allocated for a {b.Length}-byte file.");
+        }
+#endif
+
         [Theory]
         [InlineData(8)]
         [InlineData(4)]
