@@ -18,7 +18,7 @@ namespace BackpropModule.Engine
             foreach (var b in blocks)
             {
                 var l = b.Affine;
-                string kind = "Affine+" + (b.HasBatchNorm ? "BN+" : "") + b.Function + (b.HasDropout ? "+Drop" : "");
+                string kind = "Affine+" + (b.HasBatchNorm ? "BN+" : "") + b.Function;
                 string ps = l.W.Name + " " + l.W.Shape + ", " + l.B.Name + (b.HasBatchNorm ? ", " + b.BatchNorm.Gamma.Name + ", " + b.BatchNorm.Beta.Name : " " + l.B.Shape);
                 int count = l.W.Value.Count + l.B.Value.Count + (b.HasBatchNorm ? 2 * b.Outputs : 0);
                 rows.Add(new LayerInfo(b.Index, kind, l.Inputs, l.Outputs, ps, count));
