@@ -114,7 +114,12 @@ namespace BackpropModule.Engine
                 ByParameter.Select(t => t.Clone()).ToArray(), Deltas.Select(t => t.Clone()).ToArray())
             { Input = Input, Target = Target, Mode = Mode, DropoutSeed = DropoutSeed, BatchStatistics = BatchStatistics };
             if (inputGradients != null)
-                g.SetIntermediates(inputGradients.Select(t => t.Clone()).ToArray(), outputGradients.Select(t => t?.Clone()).ToArray(), normGradients.Select(t => t?.Clone()).ToArray());
+            {
+                var dx = inputGradients.Select(t => t.Clone()).ToArray();
+                // Without dropout a hidden layer's dz is the next layer's dx, one tensor; the copy keeps it one.
+                var dz = outputGradients.Select((t, i) => i + 1 < dx.Length && ReferenceEquals(t, inputGradients[i + 1]) ? dx[i + 1] : t?.Clone()).ToArray();
+                g.SetIntermediates(dx, dz, normGradients.Select(t => t?.Clone()).ToArray());
+            }
             return g;
         }
 
