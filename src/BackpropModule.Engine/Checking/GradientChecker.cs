@@ -164,12 +164,11 @@ namespace BackpropModule.Engine.Checking
         internal bool FullRecompute { get; set; }
 
         /// <summary>The loss evaluator for one parameter's check, built on the current parameter values.</summary>
-        /// <remarks>
-        /// BatchNorm couples the rows of a column and dropout needs the pass's masks, which the incremental
-        /// probe does not model, so networks with either take the whole-network recompute.
-        /// </remarks>
+        /// <remarks>Networks with BatchNorm or Dropout take <see cref="BlockLossProbe"/>, which knows their per-column steps and the pass's masks.</remarks>
         internal LossProbe CreateProbe() =>
-            FullRecompute || Network.HasModes ? (LossProbe)new FullRecomputeProbe(Network, Input, Target, Mode, DropoutSeed) : new IncrementalLossProbe(Network, Input, Target);
+            FullRecompute ? new FullRecomputeProbe(Network, Input, Target, Mode, DropoutSeed)
+            : Network.HasModes ? new BlockLossProbe(Network, Input, Target, Mode, DropoutSeed)
+            : (LossProbe)new IncrementalLossProbe(Network, Input, Target);
 
         /// <summary>The estimates for elements of parameter p, for tests that compare the two probes.</summary>
         internal DifferenceEstimate[] EstimateElements(int p, int[] elements)

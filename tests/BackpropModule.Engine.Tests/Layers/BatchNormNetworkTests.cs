@@ -194,6 +194,23 @@ namespace BackpropModule.Engine.Tests.Layers
         }
 
         [Fact]
+        public void DivergencePutsTheRunningStatisticsBackWithTheWeights()
+        {
+            var data = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 60, seed: 2);
+            var net = Net(dropout: 0.1, seed: 2);
+            new Trainer(net, data, new TrainingOptions { Epochs = 2, BatchSize = 20, OptimizerName = "SGD", Seed = 4 }).Run();
+            var weights = net.SnapshotParameters();
+            var stats = net.SnapshotStatistics();
+            var e = Assert.Throws<BackpropException>(() =>
+                new Trainer(net, data, new TrainingOptions { Epochs = 5, Resume = true, LearningRate = 1e7 }).Run());
+            Assert.Equal(ErrorIds.TrainingDiverged, e.ErrorId);
+            Assert.Contains("epoch 3", e.Message);
+            for (int p = 0; p < weights.Length; p++) Assert.True(weights[p].BitwiseEquals(net.Parameters[p].Value), net.Parameters[p].Name);
+            var back = net.SnapshotStatistics();
+            for (int k = 0; k < stats.Length; k++) Assert.True(stats[k].BitwiseEquals(back[k]), "running statistics " + k);
+        }
+
+        [Fact]
         public void SteadyStateTrainingWithBatchNormAndDropoutAllocatesNothingPerBatch()
         {
             var data = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 500, seed: 3);
