@@ -160,4 +160,15 @@ Describe 'Training and evaluating with BatchNorm and Dropout' {
             $net.BatchNorm[0].RunningMean.ToArray()[0] | Where-Object { $_ -ne 0 } | Should -Not -BeNullOrEmpty
         }
     }
+
+    Context 'Given a regression network with BatchNorm and Dropout' {
+        It 'draws its fit from inference-mode predictions' {
+            $sine = New-Dataset -Kind Sine
+            $net = New-Network 1, 8, 1 -Output Identity -BatchNorm -Dropout 0.1 -Seed 1
+            $path = Join-Path $TestDrive 'fit.png'
+            $net | Export-Plot -Path $path -Data $sine -Kind RegressionFit
+            (Get-Item $path).Length | Should -BeGreaterThan 0
+            ($net | Show-Plot -Data $sine -NoColor | Out-String) | Should -Match 'untrained'
+        }
+    }
 }
