@@ -211,6 +211,24 @@ namespace BackpropModule.Engine.Tests.Layers
         }
 
         [Fact]
+        public void EarlyStoppingRestoresTheBestEpochsRunningStatisticsWithItsWeights()
+        {
+            var train = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 40, seed: 7);
+            var valid = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 15, seed: 8);
+            var net = Net(dropout: 0.3, seed: 3);
+            var summary = new Trainer(net, train, new TrainingOptions
+            {
+                Epochs = 60, BatchSize = 10, OptimizerName = "Adam", LearningRate = 0.05, Seed = 2,
+                Validation = valid, EarlyStopping = true, Patience = 2,
+            }).Run();
+            Assert.True(summary.RestoredBest, "the run should end past its best epoch");
+            var best = net.History.Single(r => r.Epoch == summary.BestEpoch);
+            // The validation loss of the restored network, in inference mode, is the best epoch's: weights and statistics both back.
+            double loss = net.Forward(valid.FeaturesTensor(), valid.TargetsTensor(), ForwardMode.Inference).Loss.Value;
+            Assert.Equal(best.ValidationLoss.Value, loss, 12);
+        }
+
+        [Fact]
         public void SteadyStateTrainingWithBatchNormAndDropoutAllocatesNothingPerBatch()
         {
             var data = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, count: 500, seed: 3);
