@@ -49,6 +49,21 @@ Describe 'New-Network -BatchNorm -Dropout' {
         }
     }
 
+    Context 'Given parameter values with gamma and beta' {
+        It 'puts BatchNorm where gammaK and betaK are given, and dropout from -Dropout' {
+            $net = New-Network -Output Identity -Dropout 0.1 -Parameters @{
+                W1 = @(@(1, 2), @(3, 4)); b1 = 0, 0; gamma1 = 2, 3; beta1 = 0.5, -0.5; W2 = @(@(1), @(-1)); b2 = @(0.1)
+            }
+            $net.Chain | Should -Be '2 → Affine 2 → BatchNorm → ReLU → Dropout 0.1 → Affine 1 → Identity'
+            $net.BatchNorm[0].Gamma.Value.ToArray()[0] | Should -Be @(2, 3)
+        }
+
+        It 'refuses gamma1 without beta1' {
+            { New-Network -Parameters @{ W1 = @(@(1, 2), @(3, 4)); b1 = 0, 0; gamma1 = 2, 3; W2 = @(@(1), @(-1)); b2 = @(0.1) } } |
+                Should -Throw -ErrorId 'ParameterMissing,*'
+        }
+    }
+
     Context 'Given options that do not fit' {
         It 'refuses a dropout rate of 1' {
             { New-Network 2, 4, 3 -Dropout 1 } | Should -Throw -ErrorId 'DropoutRateInvalid,*'

@@ -58,6 +58,7 @@ namespace BackpropModule.Commands
 
         /// <summary>Dropout rate after each hidden block's activation: one rate for all hidden blocks, or one per hidden block; 0 = none.</summary>
         [Parameter(ParameterSetName = DrawnSet)]
+        [Parameter(ParameterSetName = GivenSet)]
         [ValidateNotNull]
         public double[] Dropout { get; set; }
 
@@ -65,7 +66,7 @@ namespace BackpropModule.Commands
         protected override void ProcessRecord()
         {
             if (ParameterSetName == GivenSet)
-                WriteObject(Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes)));
+                WriteObject(Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes, Dropout)));
             else
                 WriteObject(Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale,
                     HiddenLayerOptions.Create(System.Math.Max(0, LayerSizes.Length - 2), BatchNorm, Dropout))));
