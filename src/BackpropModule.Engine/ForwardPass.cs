@@ -21,6 +21,12 @@ namespace BackpropModule.Engine
             Loss = loss;
         }
 
+        /// <summary>Training (batch statistics, dropout masks) or Inference (running statistics, no dropout).</summary>
+        public ForwardMode Mode { get; internal set; }
+
+        /// <summary>The seed the dropout masks were drawn from (a training pass of a network with dropout), so the pass can be reproduced; otherwise the seed given, or null.</summary>
+        public long? DropoutSeed { get; internal set; }
+
         /// <summary>The network that computed this pass.</summary>
         public Network Network { get; }
 
@@ -56,17 +62,23 @@ namespace BackpropModule.Engine
 
         /// <summary>
         /// The names the indexer takes, as tutorials write them: per layer N its input xN, its
-        /// pre-activation aN and its output zN; y is the network's output, t the target.
+        /// pre-activation aN and its output zN; y is the network's output, t the target. A block with
+        /// BatchNorm adds meanN, varN, invstdN (the statistics it normalised with), xhatN (normalised) and
+        /// bnN (γ·x̂ + β, the activation's input); one with dropout in a training pass adds maskN and
+        /// dropN = zN ⊙ maskN (the next block's input).
         /// </summary>
         public IReadOnlyList<string> ValueNames
         {
             get
             {
                 var names = new List<string>();
-                for (int i = 1; i <= Layers.Count; i++)
+                foreach (var l in Layers)
                 {
-                    string k = i.ToString(CultureInfo.InvariantCulture);
-                    names.Add("x" + k); names.Add("a" + k); names.Add("z" + k);
+                    string k = l.Layer.ToString(CultureInfo.InvariantCulture);
+                    names.Add("x" + k); names.Add("a" + k);
+                    if (l.Normalized != null) { names.Add("mean" + k); names.Add("var" + k); names.Add("invstd" + k); names.Add("xhat" + k); names.Add("bn" + k); }
+                    names.Add("z" + k);
+                    if (l.DropoutMask != null) { names.Add("mask" + k); names.Add("drop" + k); }
                 }
                 names.Add("y");
                 if (Target != null) names.Add("t");
@@ -74,7 +86,7 @@ namespace BackpropModule.Engine
             }
         }
 
-        /// <summary>A value by its tutorial name (xN, aN, zN, y, t; see <see cref="ValueNames"/>), or null.</summary>
+        /// <summary>A value by its tutorial name (xN, aN, zN, xhatN, bnN, maskN, …, y, t; see <see cref="ValueNames"/>), or null.</summary>
         public Tensor this[string name]
         {
             get
@@ -82,14 +94,23 @@ namespace BackpropModule.Engine
                 if (string.IsNullOrEmpty(name)) return null;
                 if (name == "y" || name == "Y") return Output;
                 if (name == "t" || name == "T") return Target;
-                if (name.Length < 2 || !int.TryParse(name.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out int layer)
+                int digits = name.Length;
+                while (digits > 0 && char.IsDigit(name[digits - 1])) digits--;
+                if (digits == 0 || digits == name.Length || !int.TryParse(name.Substring(digits), NumberStyles.None, CultureInfo.InvariantCulture, out int layer)
                     || layer < 1 || layer > Layers.Count) return null;
                 var l = Layers[layer - 1];
-                switch (char.ToLowerInvariant(name[0]))
+                switch (name.Substring(0, digits).ToLowerInvariant())
                 {
-                    case 'x': return l.Input;
-                    case 'a': return l.PreActivation;
-                    case 'z': return l.Output;
+                    case "x": return l.Input;
+                    case "a": return l.PreActivation;
+                    case "z": return l.Output;
+                    case "mean": return l.Mean;
+                    case "var": return l.Variance;
+                    case "invstd": return l.InverseStd;
+                    case "xhat": return l.Normalized;
+                    case "bn": return l.BatchNormOutput;
+                    case "mask": return l.DropoutMask;
+                    case "drop": return l.DropoutOutput;
                     default: return null;
                 }
             }
@@ -136,6 +157,8 @@ namespace BackpropModule.Engine
             sb.Append("Input        ").AppendLine(Input.Shape);
             sb.Append("Output       ").AppendLine(OutputShape);
             sb.Append("Stale        ").AppendLine(IsStale ? "yes (the network was updated since; run Invoke-Forward again)" : "no");
+            if (Network.HasModes)
+                sb.Append("Mode         ").AppendLine(Mode + (Mode == ForwardMode.Training && DropoutSeed.HasValue && Network.HasDropout ? ", dropout seed " + DropoutSeed.Value.ToString(CultureInfo.InvariantCulture) : ""));
             sb.AppendLine();
             sb.AppendLine("Layer  Activation  Input      PreActivation  Output     Output min .. max");
             sb.AppendLine("-----  ----------  ---------  -------------  ---------  ----------------------");
@@ -177,8 +200,35 @@ namespace BackpropModule.Engine
         /// <summary>a = x·W + b.</summary>
         public Tensor PreActivation { get; }
 
-        /// <summary>z = f(a), the layer's output.</summary>
+        /// <summary>z = f(a) (with BatchNorm, f(bn)): the activation's output, before any dropout.</summary>
         public Tensor Output { get; }
+
+        /// <summary>With BatchNorm: the mean it normalised with (the batch's in training mode, the running one in inference), 1 × units; else null.</summary>
+        public Tensor Mean { get; internal set; }
+
+        /// <summary>With BatchNorm: the variance it normalised with (biased batch variance in training mode, running in inference), 1 × units.</summary>
+        public Tensor Variance { get; internal set; }
+
+        /// <summary>With BatchNorm: 1/√(variance + ε), 1 × units.</summary>
+        public Tensor InverseStd { get; internal set; }
+
+        /// <summary>With BatchNorm: x̂ = (a − mean)·invstd.</summary>
+        public Tensor Normalized { get; internal set; }
+
+        /// <summary>With BatchNorm: bn = γ·x̂ + β, the activation's input.</summary>
+        public Tensor BatchNormOutput { get; internal set; }
+
+        /// <summary>With dropout in a training pass: the mask, 0 for a dropped unit and 1/(1 − p) for a kept one.</summary>
+        public Tensor DropoutMask { get; internal set; }
+
+        /// <summary>With dropout in a training pass: z ⊙ mask.</summary>
+        public Tensor DropoutOutput { get; internal set; }
+
+        /// <summary>What the activation (or output function) was applied to: bn with BatchNorm, else a.</summary>
+        public Tensor ActivationInput => BatchNormOutput ?? PreActivation;
+
+        /// <summary>What the block hands to the next one: the dropout output, else z.</summary>
+        public Tensor BlockOutput => DropoutOutput ?? Output;
 
         /// <inheritdoc/>
         public override string ToString() => $"Layer {Layer} {Activation}: {Input.Shape} → {Output.Shape}";

@@ -9,20 +9,25 @@ namespace BackpropModule.Engine
 {
     public sealed partial class Gradients
     {
-        private Tensor[] inputGradients;
-        private Tensor outputGradient;
+        private Tensor[] inputGradients, outputGradients, normGradients;
         private LayerGradients[] layerGradients;
 
-        internal void SetIntermediates(Tensor[] dx, Tensor dy)
+        /// <summary>
+        /// dx per layer, dz per layer (the last one dL/dy; null entries mean the next layer's dx, one tensor) and
+        /// dbn per layer (null without BatchNorm).
+        /// </summary>
+        internal void SetIntermediates(Tensor[] dx, Tensor[] dz, Tensor[] dbn)
         {
             inputGradients = dx;
-            outputGradient = dy;
+            outputGradients = dz;
+            normGradients = dbn;
             layerGradients = new LayerGradients[dx.Length];
             for (int i = 0; i < dx.Length; i++)
             {
-                // The output of layer i is the input of layer i + 1, so they share one gradient.
-                Tensor dz = i + 1 < dx.Length ? dx[i + 1] : dy;
-                layerGradients[i] = new LayerGradients(i + 1, dx[i], Deltas[i], dz);
+                // Without dropout the output of layer i is the input of layer i + 1, so they share one gradient.
+                Tensor drop = i + 1 < dx.Length && dz[i] != null && !ReferenceEquals(dz[i], dx[i + 1]) ? dx[i + 1] : null;
+                Tensor output = dz[i] ?? dx[i + 1];
+                layerGradients[i] = new LayerGradients(i + 1, dx[i], Deltas[i], output) { BatchNormOutput = dbn[i], DropoutOutput = drop };
             }
         }
 
@@ -33,33 +38,40 @@ namespace BackpropModule.Engine
         /// </summary>
         public IReadOnlyList<LayerGradients> Layers => layerGradients ?? new LayerGradients[0];
 
-        /// <summary>The names the indexer takes for them: dx1, da1, dz1, dx2, … .</summary>
+        /// <summary>The names the indexer takes for them: dx1, da1, [dbn1,] dz1, [ddrop1,] dx2, … .</summary>
         public IReadOnlyList<string> IntermediateNames
         {
             get
             {
                 var names = new List<string>();
-                for (int i = 1; i <= Layers.Count; i++)
+                foreach (var l in Layers)
                 {
-                    string k = i.ToString(CultureInfo.InvariantCulture);
-                    names.Add("dx" + k); names.Add("da" + k); names.Add("dz" + k);
+                    string k = l.Layer.ToString(CultureInfo.InvariantCulture);
+                    names.Add("dx" + k); names.Add("da" + k);
+                    if (l.BatchNormOutput != null) names.Add("dbn" + k);
+                    names.Add("dz" + k);
+                    if (l.DropoutOutput != null) names.Add("ddrop" + k);
                 }
                 return names;
             }
         }
 
-        /// <summary>dxN, daN or dzN (N the 1-based layer), or null.</summary>
+        /// <summary>dxN, daN, dzN, dbnN or ddropN (N the 1-based layer), or null.</summary>
         private Tensor Intermediate(string name)
         {
-            if (name.Length < 3 || (name[0] != 'd' && name[0] != 'D')
-                || !int.TryParse(name.Substring(2), NumberStyles.None, CultureInfo.InvariantCulture, out int layer)
+            int digits = name.Length;
+            while (digits > 0 && char.IsDigit(name[digits - 1])) digits--;
+            if (digits < 2 || digits == name.Length || (name[0] != 'd' && name[0] != 'D')
+                || !int.TryParse(name.Substring(digits), NumberStyles.None, CultureInfo.InvariantCulture, out int layer)
                 || layer < 1 || layer > Layers.Count) return null;
             var l = Layers[layer - 1];
-            switch (char.ToLowerInvariant(name[1]))
+            switch (name.Substring(1, digits - 1).ToLowerInvariant())
             {
-                case 'x': return l.Input;
-                case 'a': return l.PreActivation;
-                case 'z': return l.Output;
+                case "x": return l.Input;
+                case "a": return l.PreActivation;
+                case "z": return l.Output;
+                case "bn": return l.BatchNormOutput;
+                case "drop": return l.DropoutOutput;
                 default: return null;
             }
         }
@@ -84,9 +96,16 @@ namespace BackpropModule.Engine
 
         /// <summary>
         /// dL/dz, the gradient with respect to the layer's output z = f(a), before the activation
-        /// derivative: for a hidden layer the next layer's dL/dx; for the last layer dL/dy of the loss.
+        /// derivative: for a hidden layer the next layer's dL/dx (times the dropout mask with dropout);
+        /// for the last layer dL/dy of the loss.
         /// </summary>
         public Tensor Output { get; }
+
+        /// <summary>With BatchNorm: dL/dbn, the gradient with respect to γ·x̂ + β (the activation's input); else null.</summary>
+        public Tensor BatchNormOutput { get; internal set; }
+
+        /// <summary>With dropout in a training pass: dL/d(z ⊙ mask), the next layer's dL/dx; else null.</summary>
+        public Tensor DropoutOutput { get; internal set; }
 
         /// <inheritdoc/>
         public override string ToString() => $"Layer {Layer}: dx {Input.Shape}, da {PreActivation.Shape}, dz {Output.Shape}";

@@ -15,19 +15,37 @@ namespace BackpropModule.Engine
         public IReadOnlyList<LayerInfo> Describe()
         {
             var rows = new List<LayerInfo>();
-            for (int i = 0; i < layers.Length; i++)
+            foreach (var b in blocks)
             {
-                var l = layers[i];
-                bool last = i == layers.Length - 1;
-                rows.Add(new LayerInfo(i + 1, "Affine+" + (last ? OutputLoss.Name : HiddenActivation.Name), l.Inputs, l.Outputs,
-                    l.W.Name + " " + l.W.Shape + ", " + l.B.Name + " " + l.B.Shape, l.W.Value.Count + l.B.Value.Count));
+                var l = b.Affine;
+                string kind = "Affine+" + (b.HasBatchNorm ? "BN+" : "") + b.Function;
+                string ps = l.W.Name + " " + l.W.Shape + ", " + l.B.Name + (b.HasBatchNorm ? ", " + b.BatchNorm.Gamma.Name + ", " + b.BatchNorm.Beta.Name : " " + l.B.Shape);
+                int count = l.W.Value.Count + l.B.Value.Count + (b.HasBatchNorm ? 2 * b.Outputs : 0);
+                rows.Add(new LayerInfo(b.Index, kind, l.Inputs, l.Outputs, ps, count));
             }
             return rows;
         }
 
-        /// <summary>Architecture, e.g. <c>784-100-10 ReLU → Softmax/CrossEntropy</c>.</summary>
-        public string Architecture =>
-            string.Join("-", LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture))) + " " + HiddenActivation.Name + " → " + OutputLoss.Name + "/" + OutputLoss.LossName;
+        /// <summary>
+        /// Architecture, e.g. <c>784-100-10 ReLU → Softmax/CrossEntropy</c>; with BatchNorm or dropout in the
+        /// hidden blocks, e.g. <c>784-256-10 BatchNorm ReLU Dropout 0.2 → Softmax/CrossEntropy</c> (per-block
+        /// rates listed when they differ). <see cref="Chain"/> spells out every step.
+        /// </summary>
+        public string Architecture
+        {
+            get
+            {
+                string sizes = string.Join("-", LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+                var hidden = blocks.Take(blocks.Length - 1).ToArray();
+                string bn = hidden.Length == 0 || !HasBatchNorm ? "" : hidden.All(b => b.HasBatchNorm) ? "BatchNorm "
+                    : "BatchNorm(" + string.Join(",", hidden.Where(b => b.HasBatchNorm).Select(b => b.Index)) + ") ";
+                var rates = hidden.Select(b => b.DropoutRate).ToArray();
+                string drop = !HasDropout ? "" : " Dropout " + (rates.Distinct().Count() == 1 ? Rate(rates[0]) : string.Join(",", rates.Select(Rate)));
+                return sizes + " " + bn + HiddenActivation.Name + drop + " → " + OutputLoss.Name + "/" + OutputLoss.LossName;
+            }
+        }
+
+        private static string Rate(double p) => p.ToString("G", CultureInfo.InvariantCulture);
 
         private string InitDescription =>
             FromGivenValues ? "values given"

@@ -40,20 +40,27 @@ namespace BackpropModule.Engine
         /// A network whose parameters are the given values (W1, b1, …, WL, bL, all of them; copied).
         /// The layer sizes are read from the shapes: W1 is inputs × units1, Wi is unitsᵢ₋₁ × unitsᵢ,
         /// bi is 1 × unitsᵢ. With <paramref name="layerSizes"/>, the shapes must match them too.
+        /// gammaK and betaK (both, 1 × unitsₖ) put BatchNorm in hidden block K (running statistics 0 and 1);
+        /// <paramref name="dropout"/> gives the hidden blocks' dropout rates as New-Network -Dropout does.
         /// </summary>
-        /// <exception cref="BackpropException">ParameterMissing, ParameterNotFound, ParameterDuplicate, ParameterShapeMismatch or ParameterNotFinite.</exception>
-        public static Network FromValues(IReadOnlyList<KeyValuePair<string, Tensor>> values, ActivationKind activation, OutputKind output, IReadOnlyList<int> layerSizes = null)
+        /// <exception cref="BackpropException">ParameterMissing, ParameterNotFound, ParameterDuplicate, ParameterShapeMismatch,
+        /// ParameterNotFinite, DropoutRateInvalid or LayerOptionsMismatch.</exception>
+        public static Network FromValues(IReadOnlyList<KeyValuePair<string, Tensor>> values, ActivationKind activation, OutputKind output,
+            IReadOnlyList<int> layerSizes = null, IReadOnlyList<double> dropout = null)
         {
             if (values == null) throw new ArgumentNullException(nameof(values));
             var byName = new Dictionary<string, Tensor>(StringComparer.OrdinalIgnoreCase);
+            var norm = new Dictionary<string, Tensor>(StringComparer.OrdinalIgnoreCase);
             foreach (var kv in values)
             {
-                if (!IsParameterName(kv.Key))
+                bool normName = NormBlock(kv.Key) > 0;
+                if (!IsParameterName(kv.Key) && !normName)
                     throw new BackpropException(ErrorIds.ParameterNotFound, ErrorKind.InvalidArgument, kv.Key,
-                        $"'{kv.Key}' is not a parameter name; use W1, b1, W2, b2, … (weights Wi, biases bi, layers numbered from 1).");
-                if (byName.ContainsKey(kv.Key))
+                        $"'{kv.Key}' is not a parameter name; use W1, b1, W2, b2, … (weights Wi, biases bi, layers numbered from 1), and gammaK, betaK for BatchNorm.");
+                var into = normName ? norm : byName;
+                if (into.ContainsKey(kv.Key))
                     throw new BackpropException(ErrorIds.ParameterDuplicate, ErrorKind.InvalidArgument, kv.Key, $"Parameter {kv.Key} is given twice.");
-                byName.Add(kv.Key, kv.Value ?? throw new BackpropException(ErrorIds.ParameterValueNotConvertible, ErrorKind.InvalidArgument, kv.Key, $"The value of {kv.Key} is null."));
+                into.Add(kv.Key, kv.Value ?? throw new BackpropException(ErrorIds.ParameterValueNotConvertible, ErrorKind.InvalidArgument, kv.Key, $"The value of {kv.Key} is null."));
             }
             int layerCount = byName.Count / 2;
             if (layerCount == 0 || byName.Count % 2 != 0 || Enumerable.Range(1, layerCount).Any(i => !byName.ContainsKey("W" + i) || !byName.ContainsKey("b" + i)))
@@ -68,6 +75,7 @@ namespace BackpropModule.Engine
             if (layerSizes != null && !layerSizes.SequenceEqual(sizes))
                 throw new BackpropException(ErrorIds.ParameterShapeMismatch, ErrorKind.InvalidArgument, layerSizes,
                     $"-LayerSizes says {string.Join(",", layerSizes)}, but the weights' shapes say {string.Join(",", sizes)}.");
+            var batchNorm = NormBlocks(norm, layerCount);
             var ordered = new List<Tensor>();
             for (int i = 1; i <= layerCount; i++)
             {
@@ -75,8 +83,43 @@ namespace BackpropModule.Engine
                 CheckValue("b" + i, byName["b" + i], 1, sizes[i]);
                 ordered.Add(byName["W" + i]);
                 ordered.Add(byName["b" + i]);
+                if (i == layerCount || !batchNorm[i - 1]) continue;
+                CheckValue("gamma" + i, norm["gamma" + i], 1, sizes[i]);
+                CheckValue("beta" + i, norm["beta" + i], 1, sizes[i]);
+                ordered.Add(norm["gamma" + i]);
+                ordered.Add(norm["beta" + i]);
             }
-            return new Network(sizes, activation, output, ordered, WeightInitKind.Default, 0) { FromGivenValues = true };
+            var rates = HiddenLayerOptions.Create(layerCount - 1, false, dropout).DropoutRates;
+            return new Network(sizes, activation, output, ordered, WeightInitKind.Default, 0, new HiddenLayerOptions(batchNorm, rates)) { FromGivenValues = true };
+        }
+
+        /// <summary>K for gammaK or betaK, else 0.</summary>
+        private static int NormBlock(string name)
+        {
+            if (name == null) return 0;
+            string digits = name.StartsWith("gamma", StringComparison.OrdinalIgnoreCase) ? name.Substring(5)
+                : name.StartsWith("beta", StringComparison.OrdinalIgnoreCase) ? name.Substring(4) : null;
+            return digits != null && digits.Length > 0 && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int k)
+                && k >= 1 && digits == k.ToString(CultureInfo.InvariantCulture) ? k : 0;
+        }
+
+        /// <summary>Which hidden blocks have BatchNorm: those given both gammaK and betaK.</summary>
+        private static bool[] NormBlocks(Dictionary<string, Tensor> norm, int layerCount)
+        {
+            var flags = new bool[layerCount - 1];
+            foreach (string name in norm.Keys)
+            {
+                int k = NormBlock(name);
+                if (k >= layerCount)
+                    throw new BackpropException(ErrorIds.ParameterNotFound, ErrorKind.InvalidArgument, name,
+                        $"{name} would normalise block {k}, but BatchNorm belongs to hidden blocks and this network's are 1..{layerCount - 1}.");
+                string other = name.StartsWith("gamma", StringComparison.OrdinalIgnoreCase) ? "beta" + k : "gamma" + k;
+                if (!norm.ContainsKey(other))
+                    throw new BackpropException(ErrorIds.ParameterMissing, ErrorKind.InvalidArgument, name,
+                        $"BatchNorm in block {k} needs both gamma{k} and beta{k}; {other} is missing.");
+                flags[k - 1] = true;
+            }
+            return flags;
         }
 
         /// <summary>True when the parameters were given (New-Network -Parameters) rather than drawn.</summary>

@@ -12,8 +12,8 @@ using Init = BackpropModule.Engine.Layers.WeightInit;
 namespace BackpropModule.Engine
 {
     /// <summary>
-    /// A fully-connected network: Affine layers with a hidden activation between them and an
-    /// output function + loss after the last. Layers are stateless; a <see cref="ForwardPass"/>
+    /// A fully-connected network: a chain of hidden blocks, Affine → [BatchNorm] → activation → [Dropout],
+    /// and an output block, Affine → output function + loss (<see cref="Blocks"/>). Layers are stateless; a <see cref="ForwardPass"/>
     /// owns the intermediate values, so passes never interfere. Every change to the parameters
     /// increments <see cref="Version"/>, which is how stale passes and gradients are detected.
     /// </summary>
@@ -26,9 +26,10 @@ namespace BackpropModule.Engine
         /// <exception cref="BackpropException">Fewer than two sizes, a size ≤ 0, more than <see cref="MaxParameterCount"/> parameters, or a bad weight scale.</exception>
         public Network(IReadOnlyList<int> layerSizes, ActivationKind activation, OutputKind output,
             WeightInitKind weightInit = WeightInitKind.Default, double weightScale = 0.01, long? seed = null,
-            BiasInitKind biasInit = BiasInitKind.Zero, double biasScale = 0.01)
+            BiasInitKind biasInit = BiasInitKind.Zero, double biasScale = 0.01, HiddenLayerOptions hiddenLayers = null)
         {
             ValidateSizes(layerSizes);
+            hiddenLayers = CheckHiddenLayers(layerSizes, hiddenLayers);
             if (!(weightScale > 0) || double.IsInfinity(weightScale))
                 throw new BackpropException(ErrorIds.WeightScaleInvalid, ErrorKind.InvalidArgument, weightScale,
                     $"The weight scale must be a positive finite number; got {weightScale.ToString(CultureInfo.InvariantCulture)}.");
@@ -48,32 +49,36 @@ namespace BackpropModule.Engine
                 weights.Add(Init.Draw(rng, layerSizes[i], layerSizes[i + 1], std));
                 // Zero biases draw nothing, so the weights of a seed do not depend on the bias option.
                 weights.Add(biasInit == BiasInitKind.Normal ? Init.Draw(rng, 1, layerSizes[i + 1], biasScale) : new Tensor(1, layerSizes[i + 1]));
+                // γ = 1 and β = 0 draw nothing, so W and b of a seed equal those of the same network without BatchNorm.
+                if (i + 2 < layerSizes.Count && hiddenLayers.BatchNorm[i])
+                {
+                    var gamma = new Tensor(1, layerSizes[i + 1]);
+                    for (int j = 0; j < gamma.Count; j++) gamma.Data[j] = 1.0;
+                    weights.Add(gamma);
+                    weights.Add(new Tensor(1, layerSizes[i + 1]));
+                }
             }
             LayerSizes = layerSizes.ToArray();
             Activation = activation;
             Output = output;
             HiddenActivation = Activations.Create(activation);
             OutputLoss = OutputLosses.Create(output);
-            layers = BuildLayers(weights, out parameters);
+            layers = BuildBlocks(weights, hiddenLayers, out parameters);
             TrackParameterChanges();
         }
 
-        /// <summary>Creates a network around existing parameter values (W1, b1, W2, b2, … in order), for loading.</summary>
-        /// <exception cref="BackpropException">The sizes are invalid or a parameter does not have the shape they imply.</exception>
+        /// <summary>
+        /// Creates a network around existing parameter values, for loading: W1, b1, [gamma1, beta1,] W2, b2, … in
+        /// order, gamma/beta for the hidden blocks that have BatchNorm in <paramref name="hiddenLayers"/> (null: none).
+        /// The running statistics start at 0 and 1; set saved ones with <see cref="SetRunningStatistics"/>.
+        /// </summary>
+        /// <exception cref="BackpropException">The sizes or options are invalid, or a parameter does not have the shape they imply.</exception>
         public Network(IReadOnlyList<int> layerSizes, ActivationKind activation, OutputKind output, IReadOnlyList<Tensor> parameterValues,
-            WeightInitKind weightInit = WeightInitKind.Default, long seed = 0)
+            WeightInitKind weightInit = WeightInitKind.Default, long seed = 0, HiddenLayerOptions hiddenLayers = null)
         {
             ValidateSizes(layerSizes);
-            if (parameterValues == null || parameterValues.Count != 2 * (layerSizes.Count - 1))
-                throw new BackpropException(ErrorIds.LayerSizeInvalid, ErrorKind.InvalidData, parameterValues,
-                    $"A network with {layerSizes.Count} layer sizes has {2 * (layerSizes.Count - 1)} parameters; got {parameterValues?.Count ?? 0}.");
-            for (int i = 0; i + 1 < layerSizes.Count; i++)
-            {
-                Tensor w = parameterValues[2 * i], b = parameterValues[2 * i + 1];
-                if (w.Rows != layerSizes[i] || w.Columns != layerSizes[i + 1] || b.Rows != 1 || b.Columns != layerSizes[i + 1])
-                    throw new BackpropException(ErrorIds.LayerSizeInvalid, ErrorKind.InvalidData, parameterValues,
-                        $"Layer {i + 1} needs W {layerSizes[i]}x{layerSizes[i + 1]} and b 1x{layerSizes[i + 1]}; got {w.Shape} and {b.Shape}.");
-            }
+            hiddenLayers = CheckHiddenLayers(layerSizes, hiddenLayers);
+            CheckValueShapes(layerSizes, hiddenLayers, parameterValues);
             LayerSizes = layerSizes.ToArray();
             Activation = activation;
             Output = output;
@@ -84,7 +89,7 @@ namespace BackpropModule.Engine
             OutputLoss = OutputLosses.Create(output);
             // Copies: the caller keeps its tensors, and nobody holds a writable alias of the new
             // parameters that would bypass the version count.
-            layers = BuildLayers(parameterValues.Select(v => v.Clone()).ToArray(), out parameters);
+            layers = BuildBlocks(parameterValues.Select(v => v.Clone()).ToArray(), hiddenLayers, out parameters);
             TrackParameterChanges();
         }
 
@@ -92,20 +97,6 @@ namespace BackpropModule.Engine
         private void TrackParameterChanges()
         {
             foreach (var p in parameters) p.Value.TrackChanges(MarkUpdated);
-        }
-
-        private static AffineLayer[] BuildLayers(IReadOnlyList<Tensor> values, out Parameter[] parameters)
-        {
-            var result = new AffineLayer[values.Count / 2];
-            var ps = new List<Parameter>();
-            for (int i = 0; i < result.Length; i++)
-            {
-                result[i] = new AffineLayer(i + 1, values[2 * i], values[2 * i + 1]);
-                ps.Add(result[i].W);
-                ps.Add(result[i].B);
-            }
-            parameters = ps.ToArray();
-            return result;
         }
 
         private static void ValidateSizes(IReadOnlyList<int> sizes)
@@ -168,10 +159,10 @@ namespace BackpropModule.Engine
         /// <summary>Number of outputs.</summary>
         public int OutputSize => LayerSizes[LayerSizes.Length - 1];
 
-        /// <summary>The Affine layers, 1-based names (W1, b1 belong to Layers[0]).</summary>
+        /// <summary>The Affine layers, 1-based names (W1, b1 belong to Layers[0]); <see cref="Blocks"/> has the whole chain.</summary>
         public IReadOnlyList<AffineLayer> Layers => layers;
 
-        /// <summary>All parameters in order W1, b1, W2, b2, ….</summary>
+        /// <summary>All parameters in order W1, b1, [gamma1, beta1,] W2, b2, … (gamma/beta for blocks with BatchNorm).</summary>
         public IReadOnlyList<Parameter> Parameters => parameters;
 
         /// <summary>Total number of learnable values.</summary>
@@ -201,76 +192,6 @@ namespace BackpropModule.Engine
 
         /// <summary>Marks the parameters as changed (call after changing <see cref="Parameter.Value"/> in place).</summary>
         public void MarkUpdated() => Version++;
-
-        /// <summary>Runs the network on x (rows are samples); with a target, also computes the loss.</summary>
-        /// <exception cref="BackpropException">x or t is empty, not finite, or of the wrong shape.</exception>
-        public ForwardPass Forward(Tensor x, Tensor t = null)
-        {
-            CheckInput(x);
-            Tensor target = t == null ? null : PrepareTarget(t, x.Rows);
-            var traces = new LayerTrace[layers.Length];
-            Tensor input = x;
-            for (int i = 0; i < layers.Length; i++)
-            {
-                var a = new Tensor(x.Rows, layers[i].Outputs);
-                var z = new Tensor(x.Rows, layers[i].Outputs);
-                layers[i].Forward(input, a);
-                bool last = i == layers.Length - 1;
-                if (last) OutputLoss.Forward(a, z); else HiddenActivation.Forward(a, z);
-                traces[i] = new LayerTrace(i + 1, last ? OutputLoss.Name : HiddenActivation.Name, input, a, z);
-                input = z;
-            }
-            double? loss = target == null ? (double?)null : OutputLoss.Loss(traces[traces.Length - 1].PreActivation, input, target);
-            return new ForwardPass(this, Version, x, target, traces, loss);
-        }
-
-        /// <summary>The loss on (x, t) with the current parameters, allocating nothing that is kept.</summary>
-        public double ComputeLoss(Tensor x, Tensor t) => Forward(x, t).Loss.Value;
-
-        /// <summary>Backpropagates a pass that has a target. Never mutates the pass.</summary>
-        /// <exception cref="BackpropException">The pass has no target, is stale, or belongs to another network.</exception>
-        public Gradients Backward(ForwardPass pass)
-        {
-            if (pass == null) throw new ArgumentNullException(nameof(pass));
-            if (!ReferenceEquals(pass.Network, this))
-                throw new BackpropException(ErrorIds.GradientNetworkMismatch, ErrorKind.InvalidArgument, pass, "This forward pass was computed by another network.");
-            if (pass.Target == null)
-                throw new BackpropException(ErrorIds.TargetMissing, ErrorKind.InvalidOperation, pass,
-                    "This forward pass has no target, so there is no loss to backpropagate. Run Invoke-Forward with -Target.");
-            if (pass.ParameterVersion != Version)
-                throw new BackpropException(ErrorIds.ForwardPassStale, ErrorKind.InvalidOperation, pass,
-                    $"This forward pass was computed with parameter version {pass.ParameterVersion}, but the network has been updated since (version {Version}). Run Invoke-Forward again.");
-            int n = pass.Input.Rows;
-            var grads = new Tensor[parameters.Length];
-            var deltas = new Tensor[layers.Length];
-            var inputGradients = new Tensor[layers.Length];
-            int last = layers.Length - 1;
-            var delta = new Tensor(n, layers[last].Outputs);
-            OutputLoss.Backward(pass.Layers[last].Output, pass.Target, delta);
-            for (int i = last; i >= 0; i--)
-            {
-                deltas[i] = delta;
-                var dW = new Tensor(layers[i].Inputs, layers[i].Outputs);
-                var db = new Tensor(1, layers[i].Outputs);
-                // dx of layer 1 (the gradient with respect to the network's input) is needed by no
-                // parameter, but tutorials print it; it costs one more product of the first layer's size.
-                var dx = new Tensor(n, layers[i].Inputs);
-                layers[i].Backward(pass.Layers[i].Input, delta, dW, db, dx);
-                grads[2 * i] = dW;
-                grads[2 * i + 1] = db;
-                inputGradients[i] = dx;
-                if (i > 0)
-                {
-                    var below = pass.Layers[i - 1];
-                    var da = new Tensor(n, layers[i - 1].Outputs);
-                    HiddenActivation.Backward(below.PreActivation, below.Output, dx, da);
-                    delta = da;
-                }
-            }
-            var g = new Gradients(this, pass.ParameterVersion, pass.Loss.Value, n, grads, deltas) { Input = pass.Input, Target = pass.Target };
-            g.SetIntermediates(inputGradients, GradientIntermediates.OutputGradient(Output, pass.Output, pass.Target, n));
-            return g;
-        }
 
         /// <summary>Plain gradient descent, W ← W − η·dW for every parameter, then <see cref="Version"/> increments.</summary>
         /// <exception cref="BackpropException">Bad learning rate, gradients of another network, a non-finite gradient, or

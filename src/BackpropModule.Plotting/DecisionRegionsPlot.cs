@@ -74,7 +74,7 @@ namespace BackpropModule.Plotting
             for (int r = 0; r < GridSize; r++)
                 for (int c = 0; c < GridSize; c++)
                     rows[r * GridSize + c] = new[] { x0 + (x1 - x0) * (c + 0.5) / GridSize, y0 + (y1 - y0) * (r + 0.5) / GridSize };
-            var output = network.Forward(Tensor.FromRows(rows)).Output;
+            var output = network.Predict(Tensor.FromRows(rows)).Output;
             var classes = new double[GridSize, GridSize];
             for (int i = 0; i < rows.Length; i++)
                 classes[i / GridSize, i % GridSize] = PredictedClass(output, i);

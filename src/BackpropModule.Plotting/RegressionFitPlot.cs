@@ -45,7 +45,7 @@ namespace BackpropModule.Plotting
             var colors = SnapshotColors(networks.Count);
             for (int i = 0; i < networks.Count; i++)
             {
-                var output = networks[i].Value.Forward(grid).Output;
+                var output = networks[i].Value.Predict(grid).Output;
                 double[] ys = Enumerable.Range(0, CurvePoints).Select(r => output[r, 0]).ToArray();
                 var line = plot.Add.ScatterLine(xs, ys, colors[i]);
                 line.LineWidth = 2.5f;

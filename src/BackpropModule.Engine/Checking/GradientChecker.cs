@@ -12,7 +12,7 @@ namespace BackpropModule.Engine.Checking
     /// <summary>
     /// Compares analytic gradients with central differences n = (L(w + h) − L(w − h)) / 2h, one
     /// parameter element at a time, in fp64, through the network's own loss (the layers, activation
-    /// and output loss of <see cref="Network.Forward"/>). The losses are computed from one cached
+    /// and output loss of <see cref="Network.Forward(Tensor, Tensor, ForwardMode, long?)"/>). The losses are computed from one cached
     /// forward pass, recomputing only what the perturbed element changes, on all kernel threads
     /// (<see cref="IncrementalLossProbe"/>); the network itself is never written, so it is left
     /// exactly as it was (values bit for bit and <see cref="Network.Version"/>) even when the check
@@ -56,8 +56,17 @@ namespace BackpropModule.Engine.Checking
         /// <summary>The settings.</summary>
         public GradientCheckOptions Options { get; }
 
+        /// <summary>
+        /// The mode of the loss being differentiated: Training by default (BatchNorm with the batch's statistics,
+        /// so a perturbed weight moves them too; Dropout with the fixed masks of <see cref="DropoutSeed"/>).
+        /// </summary>
+        public ForwardMode Mode { get; set; } = ForwardMode.Training;
+
+        /// <summary>The seed of the dropout masks every loss is computed with (Test-Gradient takes the pass's).</summary>
+        public long DropoutSeed { get; set; }
+
         /// <summary>Backprop's gradients on this batch: forward then backward with the current parameters.</summary>
-        public Gradients ComputeAnalytic() => Network.Backward(Network.Forward(Input, Target));
+        public Gradients ComputeAnalytic() => Network.Backward(Network.Forward(Input, Target, Mode, DropoutSeed));
 
         /// <summary>Indexes (into <see cref="Network.Parameters"/>) of the parameters the options select, in network order.</summary>
         /// <exception cref="BackpropException">A name matches no parameter.</exception>
@@ -155,8 +164,11 @@ namespace BackpropModule.Engine.Checking
         internal bool FullRecompute { get; set; }
 
         /// <summary>The loss evaluator for one parameter's check, built on the current parameter values.</summary>
+        /// <remarks>Networks with BatchNorm or Dropout take <see cref="BlockLossProbe"/>, which knows their per-column steps and the pass's masks.</remarks>
         internal LossProbe CreateProbe() =>
-            FullRecompute ? (LossProbe)new FullRecomputeProbe(Network, Input, Target) : new IncrementalLossProbe(Network, Input, Target);
+            FullRecompute ? new FullRecomputeProbe(Network, Input, Target, Mode, DropoutSeed)
+            : Network.HasModes ? new BlockLossProbe(Network, Input, Target, Mode, DropoutSeed)
+            : (LossProbe)new IncrementalLossProbe(Network, Input, Target);
 
         /// <summary>The estimates for elements of parameter p, for tests that compare the two probes.</summary>
         internal DifferenceEstimate[] EstimateElements(int p, int[] elements)

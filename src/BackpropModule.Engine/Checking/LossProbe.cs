@@ -44,7 +44,7 @@ namespace BackpropModule.Engine.Checking
 
     /// <summary>
     /// The reference probe: writes the value into the network, runs the whole forward pass
-    /// (<see cref="Network.Forward"/>, the path of <see cref="Network.ComputeLoss"/>) and puts the
+    /// (<see cref="Network.Forward(Tensor, Tensor, ForwardMode, long?)"/>, in the checker's mode with its dropout masks) and puts the
     /// original bits back in a finally block. Simple and obviously right, but O(whole network) per
     /// call and not thread-safe; the fast probe is tested against it.
     /// </summary>
@@ -53,12 +53,16 @@ namespace BackpropModule.Engine.Checking
         private readonly Network network;
         private readonly Tensor x, t;
         private readonly int hiddenUnits;
+        private readonly ForwardMode mode;
+        private readonly long dropoutSeed;
 
-        public FullRecomputeProbe(Network network, Tensor x, Tensor t)
+        public FullRecomputeProbe(Network network, Tensor x, Tensor t, ForwardMode mode = ForwardMode.Training, long dropoutSeed = 0)
         {
             this.network = network;
             this.x = x;
             this.t = t;
+            this.mode = mode;
+            this.dropoutSeed = dropoutSeed;
             for (int l = 0; l + 1 < network.Layers.Count; l++) hiddenUnits += x.Rows * network.Layers[l].Outputs;
         }
 
@@ -74,10 +78,11 @@ namespace BackpropModule.Engine.Checking
             {
                 w[i] = value;
                 signCount = 0;
-                if (signs == null) return network.ComputeLoss(x, t);
-                var pass = network.Forward(x, t);
+                var pass = network.Forward(x, t, mode, dropoutSeed);
+                if (signs == null) return pass.Loss.Value;
+                // The activation's input: a, or γ·x̂ + β with BatchNorm (where the kink of ReLU sits).
                 for (int l = 0; l + 1 < pass.Layers.Count; l++)
-                    foreach (double v in pass.Layers[l].PreActivation.Data) signs[signCount++] = v > 0;
+                    foreach (double v in pass.Layers[l].ActivationInput.Data) signs[signCount++] = v > 0;
                 return pass.Loss.Value;
             }
             finally

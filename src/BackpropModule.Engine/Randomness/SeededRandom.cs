@@ -27,7 +27,17 @@ namespace BackpropModule.Engine.Randomness
         }
 
         /// <summary>The seed this generator was created with.</summary>
-        public long Seed { get; }
+        public long Seed { get; private set; }
+
+        /// <summary>Starts the sequence of <paramref name="seed"/> again in this instance (as <c>new SeededRandom(seed)</c>, without allocating).</summary>
+        public void Reseed(long seed)
+        {
+            Seed = seed;
+            ulong x = unchecked((ulong)seed);
+            s0 = SplitMix(ref x); s1 = SplitMix(ref x); s2 = SplitMix(ref x); s3 = SplitMix(ref x);
+            hasSpare = false;
+            spareNormal = 0;
+        }
 
         /// <summary>Creates a seed from the clock and a GUID, for callers that gave none.</summary>
         public static int NewSeed()

@@ -31,7 +31,7 @@ namespace BackpropModule.Engine.Training
     /// Buffers exist for the full batch size and for one other size (the short last batch of an
     /// epoch), so an epoch of equal batches plus a short one allocates nothing once both exist.
     /// </remarks>
-    public sealed class BatchWorkspace
+    public sealed partial class BatchWorkspace
     {
         private readonly Network net;
         private readonly int maxBatch;
@@ -46,6 +46,8 @@ namespace BackpropModule.Engine.Training
             internal readonly Tensor XT;
             internal readonly Tensor T;
             internal readonly Tensor[] A, Z, Delta, Dx;
+            /// <summary>Per hidden block with BatchNorm: x̂, γ·x̂ + β and dL/d(γ·x̂ + β); with dropout: the mask, z ⊙ mask and dL/dz. Null elsewhere.</summary>
+            internal readonly Tensor[] XHat, Bn, DBn, Mask, Drop, DZ;
 
             internal Buffers(Network net, int n)
             {
@@ -54,8 +56,19 @@ namespace BackpropModule.Engine.Training
                 XT = new Tensor(net.InputSize, n);
                 T = new Tensor(n, net.OutputSize);
                 A = new Tensor[layers]; Z = new Tensor[layers]; Delta = new Tensor[layers]; Dx = new Tensor[layers];
+                XHat = new Tensor[layers]; Bn = new Tensor[layers]; DBn = new Tensor[layers];
+                Mask = new Tensor[layers]; Drop = new Tensor[layers]; DZ = new Tensor[layers];
                 for (int i = 0; i < layers; i++)
                 {
+                    var block = net.Blocks[i];
+                    if (block.HasBatchNorm)
+                    {
+                        XHat[i] = new Tensor(n, block.Outputs); Bn[i] = new Tensor(n, block.Outputs); DBn[i] = new Tensor(n, block.Outputs);
+                    }
+                    if (block.HasDropout)
+                    {
+                        Mask[i] = new Tensor(n, block.Outputs); Drop[i] = new Tensor(n, block.Outputs); DZ[i] = new Tensor(n, block.Outputs);
+                    }
                     A[i] = new Tensor(n, net.Layers[i].Outputs);
                     Z[i] = new Tensor(n, net.Layers[i].Outputs);
                     Delta[i] = new Tensor(n, net.Layers[i].Outputs);
@@ -77,6 +90,14 @@ namespace BackpropModule.Engine.Training
             Gradients = grads;
             full = new Buffers(net, maxBatch);
             current = full;
+            int blocks = net.Blocks.Count;
+            mean = new double[blocks][]; variance = new double[blocks][]; invStd = new double[blocks][];
+            for (int i = 0; i < blocks; i++)
+                if (net.Blocks[i].HasBatchNorm)
+                {
+                    int u = net.Blocks[i].Outputs;
+                    mean[i] = new double[u]; variance[i] = new double[u]; invStd[i] = new double[u];
+                }
         }
 
         /// <summary>The network this workspace serves.</summary>
@@ -124,26 +145,6 @@ namespace BackpropModule.Engine.Training
             }
         }
 
-        private BatchResult ForwardBatch(Buffers buf)
-        {
-            var layers = net.Layers;
-            int last = layers.Count - 1;
-            for (int i = 0; i <= last; i++)
-            {
-                if (i == 0)
-                {
-                    // a = x·W + b with x = XTᵀ: the GEMM reads the gathered samples transposed.
-                    TensorMath.MatMul(buf.XT, true, layers[0].W.Value, false, buf.A[0]);
-                    TensorMath.AddRowVector(buf.A[0], layers[0].B.Value);
-                }
-                else layers[i].Forward(buf.Z[i - 1], buf.A[i]);
-                if (i < last) net.HiddenActivation.Forward(buf.A[i], buf.Z[i]);
-            }
-            var result = new BatchResult { Count = buf.N, Loss = OutputAndLoss(buf.A[last], buf.Z[last], buf.T) };
-            result.Correct = CountCorrect(buf.Z[last], buf.T);
-            return result;
-        }
-
         /// <summary>y = g(a) and the loss; softmax does both in one pass (same bits as the two calls).</summary>
         private double OutputAndLoss(Tensor a, Tensor y, Tensor t)
         {
@@ -171,60 +172,45 @@ namespace BackpropModule.Engine.Training
         }
 
         /// <summary>
-        /// Forward and backward on samples order[start..start+n) (or start..start+n when order is null);
-        /// gradients go to <see cref="Gradients"/>. The network is not changed.
+        /// Forward (training mode) and backward on samples order[start..start+n) (or start..start+n when order
+        /// is null); gradients go to <see cref="Gradients"/>, dropout masks are drawn from
+        /// <paramref name="dropoutSeed"/>. The network is not changed: <see cref="FoldStatistics"/> moves the
+        /// BatchNorm running statistics once the step is taken.
         /// </summary>
-        public BatchResult TrainBatch(double[] features, double[] targets, int[] order, int start, int n)
+        public BatchResult TrainBatch(double[] features, double[] targets, int[] order, int start, int n, long dropoutSeed = 0)
         {
             var buf = EnsureBatch(n);
             Gather(buf, net.InputSize, net.OutputSize, features, targets, order, start);
-            return ForwardBackward(buf);
+            return ForwardBackward(buf, dropoutSeed);
         }
 
         /// <summary>
         /// <see cref="TrainBatch(double[], double[], int[], int, int)"/> on a dataset's samples; the rows are
         /// read from its store as they are (compact byte codes are converted while they are gathered).
         /// </summary>
-        public BatchResult TrainBatch(Dataset data, int[] order, int start, int n)
+        public BatchResult TrainBatch(Dataset data, int[] order, int start, int n, long dropoutSeed = 0)
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
             var buf = EnsureBatch(n);
             Gather(buf, net.InputSize, net.OutputSize, data.Store, data.Targets, order, start);
-            return ForwardBackward(buf);
+            return ForwardBackward(buf, dropoutSeed);
         }
 
-        private BatchResult ForwardBackward(Buffers buf)
-        {
-            var result = ForwardBatch(buf);
-            var layers = net.Layers;
-            int last = layers.Count - 1;
-            net.OutputLoss.Backward(buf.Z[last], buf.T, buf.Delta[last]);
-            for (int i = last; i > 0; i--)
-            {
-                layers[i].Backward(buf.Z[i - 1], buf.Delta[i], Gradients[2 * i], Gradients[2 * i + 1], buf.Dx[i]);
-                net.HiddenActivation.Backward(buf.A[i - 1], buf.Z[i - 1], buf.Dx[i], buf.Delta[i - 1]);
-            }
-            // First layer: dW = xᵀ·delta = XT·delta (no transpose needed), db = Σ rows of delta; no dx.
-            TensorMath.MatMul(buf.XT, false, buf.Delta[0], false, Gradients[0]);
-            TensorMath.SumRows(buf.Delta[0], Gradients[1]);
-            return result;
-        }
-
-        /// <summary>Forward only, for loss and accuracy on samples start..start+n.</summary>
+        /// <summary>Forward only in inference mode, for loss and accuracy on samples start..start+n.</summary>
         public BatchResult EvaluateBatch(double[] features, double[] targets, int start, int n)
         {
             var buf = EnsureBatch(n);
             Gather(buf, net.InputSize, net.OutputSize, features, targets, null, start);
-            return ForwardBatch(buf);
+            return ForwardBatch(buf, training: false);
         }
 
-        /// <summary>Forward only, for loss and accuracy on a dataset's samples start..start+n, read from its store as they are.</summary>
+        /// <summary>Forward only in inference mode, for loss and accuracy on a dataset's samples start..start+n, read from its store as they are.</summary>
         public BatchResult EvaluateBatch(Dataset data, int start, int n)
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
             var buf = EnsureBatch(n);
             Gather(buf, net.InputSize, net.OutputSize, data.Store, data.Targets, null, start);
-            return ForwardBatch(buf);
+            return ForwardBatch(buf, training: false);
         }
 
         /// <summary>The output of the last batch (n × outputs, reused buffer).</summary>

@@ -28,6 +28,9 @@ namespace BackpropModule.Engine.Training
                 if (gradients.IsStale && !force) throw StaleError(network, gradients);
                 if (optimizer == null) network.ApplyGradientDescent(gradients, learningRate ?? 0.1);
                 else OptimizerStep(network, optimizer, gradients.ByParameter, learningRate);
+                // The step is taken, so the network moves its BatchNorm running statistics too (D25); a refused
+                // step threw above and folds nothing.
+                network.FoldStatistics(gradients);
             });
         }
 

@@ -38,6 +38,7 @@ namespace BackpropModule.Engine.Training
                 if (options.Resume)
                 {
                     run.LastGood = net.SnapshotParameters();
+                    run.LastGoodStatistics = net.SnapshotStatistics();
                     run.LastGoodOptimizerState = run.Optimizer.SaveState();
                 }
                 else
@@ -187,6 +188,7 @@ namespace BackpropModule.Engine.Training
         {
             int batch = Math.Min(run.Batches, run.Position / run.BatchSize + 1);
             net.RestoreParameters(run.LastGood);
+            net.RestoreStatistics(run.LastGoodStatistics);
             run.Optimizer.LoadState(run.LastGoodOptimizerState);
             var cp = net.Checkpoint;
             string where = cp.IsMidEpoch ? $"where this run resumed (epoch {cp.EpochsCompleted + 1}, after {cp.SamplesCompleted} samples)"

@@ -89,6 +89,9 @@ namespace BackpropModule.Engine.Training
             if (run.Schedule != null) run.Optimizer.LearningRate = run.Schedule.RateFor(run.Epoch);
             for (int i = 0; i < run.Count; i++) run.Order[i] = i;
             if (run.Shuffle) run.Rng.Shuffle(run.Order);
+            // Dropout masks follow from the state the order was drawn from (kept by the checkpoint), the epoch and
+            // the batch, so a resumed run draws the masks an uninterrupted one would.
+            if (net.HasDropout) run.MaskEpochSeed = Layers.DropoutMask.EpochSeed(run.EpochRandomState, run.Epoch);
         }
 
         /// <summary>The epoch's remaining batches; false when cancelled (at a batch boundary).</summary>
@@ -98,7 +101,8 @@ namespace BackpropModule.Engine.Training
             {
                 if (cancellation.IsCancellationRequested) return false;
                 int count = Math.Min(run.BatchSize, run.Count - run.Position);
-                var r = run.Workspace.TrainBatch(train, run.Order, run.Position, count);
+                long maskSeed = Layers.DropoutMask.BatchSeed(run.MaskEpochSeed, run.Position / run.BatchSize);
+                var r = run.Workspace.TrainBatch(train, run.Order, run.Position, count, maskSeed);
                 // The verdict must be known before the first weight or optimizer state is written (a fused
                 // check would need a copy to roll back); the gradients were just written, so the scan reads cache.
                 string why = !IsFinite(r.Loss) || !DatasetChecks.AllFinite(run.Workspace.Gradients)
@@ -107,6 +111,7 @@ namespace BackpropModule.Engine.Training
                 if (why != null) throw Diverged(run, why);
                 if (run.ClipNorm.HasValue) ClipByGlobalNorm(run.Workspace.Gradients, run.ClipNorm.Value);
                 run.Optimizer.Step(net, run.Workspace.Gradients);
+                run.Workspace.FoldStatistics();
                 run.ChangedSinceBest = true;
                 run.LossSum += r.Loss * count; run.Correct += r.Correct; run.Position += count;
                 run.Summary.SamplesSeen += count;
@@ -171,8 +176,12 @@ namespace BackpropModule.Engine.Training
                 run.BestLoss = monitored; run.BestEpoch = run.Epoch; run.SinceBest = 0; record.IsBest = true;
                 if (options.EarlyStopping)
                 {
-                    if (run.Best == null) run.Best = net.SnapshotParameters();
-                    else for (int p = 0; p < run.Best.Length; p++) net.Parameters[p].Value.CopyTo(run.Best[p]);
+                    if (run.Best == null) { run.Best = net.SnapshotParameters(); run.BestStatistics = net.SnapshotStatistics(); }
+                    else
+                    {
+                        for (int p = 0; p < run.Best.Length; p++) net.Parameters[p].Value.CopyTo(run.Best[p]);
+                        net.CopyStatisticsTo(run.BestStatistics);
+                    }
                     run.ChangedSinceBest = false;
                 }
             }
@@ -205,8 +214,12 @@ namespace BackpropModule.Engine.Training
                 BatchSize = run.RequestedBatchSize, Shuffle = run.Shuffle, ClipNorm = run.ClipNorm, Schedule = run.Schedule?.Clone(), Data = run.Data,
             };
             net.Checkpoint = cp;
-            if (run.LastGood == null) run.LastGood = net.SnapshotParameters();
-            else for (int p = 0; p < run.LastGood.Length; p++) net.Parameters[p].Value.CopyTo(run.LastGood[p]);
+            if (run.LastGood == null) { run.LastGood = net.SnapshotParameters(); run.LastGoodStatistics = net.SnapshotStatistics(); }
+            else
+            {
+                for (int p = 0; p < run.LastGood.Length; p++) net.Parameters[p].Value.CopyTo(run.LastGood[p]);
+                net.CopyStatisticsTo(run.LastGoodStatistics);
+            }
             run.LastGoodOptimizerState = cp.OptimizerState;
         }
 
@@ -240,6 +253,7 @@ namespace BackpropModule.Engine.Training
             if (run.Best != null && run.ChangedSinceBest)
             {
                 net.RestoreParameters(run.Best);
+                net.RestoreStatistics(run.BestStatistics);
                 run.Summary.RestoredBest = true;
             }
         }

@@ -24,16 +24,19 @@ namespace BackpropModule.Engine.Training
         internal int Epoch, Position, EpochStartPosition;
         internal int[] Order;
         internal ulong[] EpochRandomState;   // the generator state this epoch's order was drawn from
+        internal long MaskEpochSeed;         // from that state and the epoch: the base of each batch's dropout masks
         internal double LossSum;
         internal long Correct;
         internal Stopwatch EpochClock;
 
         // The last state the checkpoint describes, put back on divergence.
         internal Tensor[] LastGood;
+        internal Tensor[] LastGoodStatistics; // BatchNorm running statistics that go with LastGood
         internal IReadOnlyList<KeyValuePair<string, Tensor>> LastGoodOptimizerState;
 
         // Early stopping.
         internal Tensor[] Best;
+        internal Tensor[] BestStatistics;
         internal bool ChangedSinceBest;
         internal double BestLoss = double.PositiveInfinity;
         internal int BestEpoch, SinceBest;

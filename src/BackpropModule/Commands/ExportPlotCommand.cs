@@ -103,8 +103,7 @@ namespace BackpropModule.Commands
             }
         }
 
-        private static Network Snapshot(Network n) =>
-            new Network(n.LayerSizes, n.Activation, n.Output, n.SnapshotParameters(), n.WeightInit, n.Seed) { Checkpoint = n.Checkpoint };
+        private static Network Snapshot(Network n) => n.Copy();
 
         /// <inheritdoc/>
         protected override void EndProcessing()

@@ -24,6 +24,14 @@ namespace BackpropModule.Commands
         [Alias("T")]
         public object Target { get; set; }
 
+        /// <summary>Run in inference mode: BatchNorm uses its running statistics and Dropout keeps every unit (for predictions). Without it the pass is in training mode, the pass to backpropagate.</summary>
+        [Parameter]
+        public SwitchParameter Inference { get; set; }
+
+        /// <summary>Seed of the dropout masks of a training-mode pass; without it a fresh seed is drawn and recorded on the pass (DropoutSeed).</summary>
+        [Parameter]
+        public long? Seed { get; set; }
+
         /// <inheritdoc/>
         protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
 
@@ -32,7 +40,7 @@ namespace BackpropModule.Commands
         {
             var (x, t) = Engine(() => TensorConverter.ToBatch(InputObject, Target));
             Engine(() => Network.CheckInput(x));
-            WriteObject(ForwardPassView.Wrap(Engine(() => Network.Forward(x, t))));
+            WriteObject(ForwardPassView.Wrap(Engine(() => Network.Forward(x, t, Inference ? ForwardMode.Inference : ForwardMode.Training, Seed))));
         }
     }
 }

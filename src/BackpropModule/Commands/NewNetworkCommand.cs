@@ -6,7 +6,7 @@ using BackpropModule.Infrastructure;
 
 namespace BackpropModule.Commands
 {
-    /// <summary>New-Network: creates a fully-connected network with seeded initial weights.</summary>
+    /// <summary>New-Network: creates a fully-connected network with seeded initial weights, optionally with BatchNorm and Dropout in its hidden blocks.</summary>
     [Cmdlet(VerbsCommon.New, "Network", DefaultParameterSetName = DrawnSet)]
     [OutputType(typeof(Network))]
     public sealed class NewNetworkCommand : BackpropCmdlet
@@ -52,13 +52,24 @@ namespace BackpropModule.Commands
         [Parameter(ParameterSetName = DrawnSet)]
         public int? Seed { get; set; }
 
+        /// <summary>Batch normalisation in every hidden block: Affine → BatchNorm → activation.</summary>
+        [Parameter(ParameterSetName = DrawnSet)]
+        public SwitchParameter BatchNorm { get; set; }
+
+        /// <summary>Dropout rate after each hidden block's activation: one rate for all hidden blocks, or one per hidden block; 0 = none.</summary>
+        [Parameter(ParameterSetName = DrawnSet)]
+        [Parameter(ParameterSetName = GivenSet)]
+        [ValidateNotNull]
+        public double[] Dropout { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             if (ParameterSetName == GivenSet)
-                WriteObject(Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes)));
+                WriteObject(Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes, Dropout)));
             else
-                WriteObject(Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale)));
+                WriteObject(Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale,
+                    HiddenLayerOptions.Create(System.Math.Max(0, LayerSizes.Length - 2), BatchNorm, Dropout))));
         }
     }
 }

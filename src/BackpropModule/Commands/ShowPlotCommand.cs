@@ -58,7 +58,7 @@ namespace BackpropModule.Commands
         protected override void ProcessRecord()
         {
             if (InputObject.BaseObject is Network n)
-                networks.Add(new Network(n.LayerSizes, n.Activation, n.Output, n.SnapshotParameters(), n.WeightInit, n.Seed) { Checkpoint = n.Checkpoint });
+                networks.Add(n.Copy());
             else if (InputObject.Properties["Epoch"] != null) history.Add(InputObject);
             else
                 WriteError(ToErrorRecord(new BackpropException(ErrorIds.PlotInputUnsupported, ErrorKind.InvalidArgument, InputObject,
@@ -109,7 +109,7 @@ namespace BackpropModule.Commands
             var grid = Tensor.FromRows(xs.Select(x => new[] { x }).ToArray());
             foreach (var n in networks)
             {
-                var y = Engine(() => n.Forward(grid).Output);
+                var y = Engine(() => n.Predict(grid).Output);
                 string name = n.Checkpoint == null ? "untrained" : "epoch " + n.Checkpoint.EpochsCompleted.ToString(CultureInfo.InvariantCulture);
                 series.Add(new TextSeries(name, xs, Enumerable.Range(0, xs.Length).Select(i => y[i, 0]).ToArray()));
             }

@@ -136,6 +136,10 @@ namespace BackpropModule.Commands
                 IncludeGradients = IncludeGradients,
             };
             var checker = Engine(() => new GradientChecker(net, x, t, options));
+            // Gradients from Invoke-Backward are checked on the function their pass computed: its mode and, with
+            // dropout, its masks; a check from scratch differentiates the training-mode loss with masks from -Seed.
+            checker.Mode = Gradient?.Mode ?? ForwardMode.Training;
+            checker.DropoutSeed = Gradient?.DropoutSeed ?? Seed;
             Gradients g = ParameterSetName == GradientSet ? Gradient : Engine(() => checker.ComputeAnalytic());
             IReadOnlyList<int> selected = Engine(() => checker.SelectParameters());
             var analytic = selected.Select(p => Engine(() => checker.AnalyticFor(g, p))).ToArray();
