@@ -65,7 +65,7 @@ namespace BackpropModule.Engine.Tests.Files
         }
 
         [Fact]
-        public void An_unreadable_file_is_NetworkFileReadFailed_D11()
+        public void An_unreadable_file_is_NetworkFileReadFailed_PermissionDenied_D11()
         {
             // Root reads a chmod 000 file, so the access failure is injected at the one place files are opened.
             string path = Path.Combine(dir, "secret.json");
@@ -76,7 +76,7 @@ namespace BackpropModule.Engine.Tests.Files
             {
                 var e = Refused(() => NetworkFile.Load(path));
                 Assert.Equal(ErrorIds.NetworkFileReadFailed, e.ErrorId);
-                Assert.Equal(ErrorKind.ReadError, e.Kind);
+                Assert.Equal(ErrorKind.PermissionDenied, e.Kind);   // ErrorCategory.PermissionDenied in PowerShell
                 Assert.Equal(path, e.TargetObject);
             }
             finally { FileChecks.OpenForReading = previous; }
