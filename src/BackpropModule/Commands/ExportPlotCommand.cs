@@ -102,8 +102,8 @@ namespace BackpropModule.Commands
             }
         }
 
-        private static Network Snapshot(Network n) =>
-            new Network(n.LayerSizes, n.Activation, n.Output, n.SnapshotParameters(), n.WeightInit, n.Seed) { Checkpoint = n.Checkpoint };
+        // Copy keeps the BatchNorm/Dropout structure and the running statistics the inference pass needs.
+        private static Network Snapshot(Network n) => n.Copy();
 
         /// <inheritdoc/>
         protected override void EndProcessing()
@@ -185,6 +185,12 @@ namespace BackpropModule.Commands
             {
                 var net = networks[networks.Count - 1].Value;
                 var list = net.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList();
+                // The running statistics after the parameters: the inference pass normalises with them.
+                foreach (var bn in net.BatchNorm)
+                {
+                    list.Add(new KeyValuePair<string, Tensor>(bn.RunningMeanName, bn.RunningMean));
+                    list.Add(new KeyValuePair<string, Tensor>(bn.RunningVarianceName, bn.RunningVariance));
+                }
                 return () => Plotter.ParameterHeatmaps(list, "Parameters of " + net.Architecture, options);
             }
             if (gradients.Count > 0)
