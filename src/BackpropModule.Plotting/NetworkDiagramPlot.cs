@@ -14,7 +14,7 @@ namespace BackpropModule.Plotting
     /// (weights, or gradients for a Gradients object); each unit is filled with the colour of its
     /// bias (or bias gradient) on the same diverging scale — for a hidden layer with BatchNorm, of β (its
     /// bias is cancelled by the normalisation). A hidden layer with BatchNorm sits on a shaded band labelled
-    /// "BN"; one with Dropout has its units outlined with dashes and its rate under the layer's name.
+    /// "BN"; one with Dropout has a grey ring around each unit and its rate under the layer's name.
     /// </summary>
     internal static class NetworkDiagramPlot
     {
@@ -79,10 +79,16 @@ namespace BackpropModule.Plotting
                     var (x, y) = at(l, u);
                     Color fill = l == 0 ? Color.FromHex("#dddddd") : balance.GetColor(0.5 + 0.5 * fills(l)[0, u] / maxBias);
                     bool dropout = l > 0 && l < sizes.Length - 1 && blocks[l - 1].HasDropout;
+                    // A unit that may drop out gets a second, grey ring (a dashed outline would be lost in SVG:
+                    // Skia's SVG canvas does not support path effects).
+                    if (dropout)
+                    {
+                        var ring = plot.Add.Marker(x, y, MarkerShape.OpenCircle, marker + 8, Color.FromHex("#888888"));
+                        ring.MarkerStyle.LineWidth = 1.5f;
+                    }
                     var m = plot.Add.Marker(x, y, MarkerShape.FilledCircle, marker, fill);
-                    m.MarkerStyle.OutlineColor = dropout ? Color.FromHex("#555555") : Colors.Black;
-                    m.MarkerStyle.OutlineWidth = dropout ? 2 : 1;
-                    if (dropout) m.MarkerStyle.OutlinePattern = LinePattern.Dashed;
+                    m.MarkerStyle.OutlineColor = Colors.Black;
+                    m.MarkerStyle.OutlineWidth = 1;
                 }
             // Name the inputs and outputs when there is room for a label per unit.
             foreach (var (layer, prefix, align, dx) in new[] { (0, "x", Alignment.MiddleRight, -0.1), (sizes.Length - 1, "y", Alignment.MiddleLeft, 0.1) })
@@ -112,7 +118,7 @@ namespace BackpropModule.Plotting
             plot.Axes.SetLimits(-0.5, sizes.Length - 0.5, -tallest / 2.0 - 1.2 - (network.HasModes ? 0.12 * tallest : 0),
                 tallest / 2.0 + 0.2 + (network.HasBatchNorm ? 0.06 * tallest + 0.3 : 0));
             plot.HideAxesAndGrid();
-            plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = {(network.HasBatchNorm ? "bias or β" : "bias")}{(what == "gradient" ? " gradient" : "")}{(network.HasDropout ? "; dashed = dropout" : "")}"));
+            plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = {(network.HasBatchNorm ? "bias or β" : "bias")}{(what == "gradient" ? " gradient" : "")}{(network.HasDropout ? "; grey ring = dropout" : "")}"));
             plot.Axes.Title.Label.FontSize = 14;
             return PlotCanvas.Render(plot, options);
         }
