@@ -20,6 +20,13 @@ BeforeDiscovery {
         @{ Type = 'Optimizer'; Make = { $optimizer } }
         @{ Type = 'Dataset'; Make = { $data } }
         @{ Type = 'DatasetSplit'; Make = { $split } }
+        @{ Type = 'Network with BatchNorm and Dropout'; Make = { $bnNet } }
+        @{ Type = 'ForwardPass in training mode'; Make = { $bnPass } }
+        @{ Type = 'ForwardPass in inference mode'; Make = { $bnNet | Invoke-Forward $data -Inference } }
+        @{ Type = 'LayerTrace with BatchNorm and Dropout'; Make = { $bnPass.Layers } }
+        @{ Type = 'Gradients of a BatchNorm and Dropout pass'; Make = { $bnGrad } }
+        @{ Type = 'NetworkBlock'; Make = { $bnNet.Blocks } }
+        @{ Type = 'BatchNormLayer'; Make = { $bnNet.BatchNorm } }
     )
     $widths = @(80, 120)
     $completions = @(
@@ -71,6 +78,10 @@ BeforeAll {
     $tenClasses = $rows | ConvertTo-Dataset -LabelProperty label -ClassNames $names
     $fashionLikeEval = New-Network 2, 8, 10 -Seed 1 | Test-Network $tenClasses
     $split = $data | Split-Dataset -ValidationFraction 0.2 -Seed 1
+    $bnNet = New-Network 2, 64, 32, 3 -BatchNorm -Dropout 0.25 -Activation Sigmoid -Seed 1
+    $null = $bnNet | Start-Training $data -Epochs 2 -Optimizer Adam -Seed 1
+    $bnPass = $bnNet | Invoke-Forward $data -Seed 3
+    $bnGrad = $bnPass | Invoke-Backward
     # Completion sees the session's variables, as at the prompt: global ones.
     $global:deep = New-Network 2, 3, 3, 2 -Seed 1
     $idxFolder = [System.IO.Path]::Combine($TestDrive, 'idx')

@@ -145,10 +145,10 @@ namespace BackpropModule.Engine
         public double WeightScale { get; }
 
         /// <summary>How the biases were initialised (Zero unless -BiasInit Normal).</summary>
-        public BiasInitKind BiasInit { get; }
+        public BiasInitKind BiasInit { get; internal set; }
 
         /// <summary>The standard deviation of <see cref="BiasInitKind.Normal"/> biases.</summary>
-        public double BiasScale { get; } = 0.01;
+        public double BiasScale { get; internal set; } = 0.01;
 
         /// <summary>The seed the weights were drawn with.</summary>
         public long Seed { get; }

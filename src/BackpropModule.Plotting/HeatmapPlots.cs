@@ -43,6 +43,8 @@ namespace BackpropModule.Plotting
             var bar = plot.Add.ColorBar(map, Edge.Right);
             bar.Label = "value";
             plot.Title(title);
+            // Long names (RunningVariance1 (1x128)) would be clipped by the narrow panels of small multiples.
+            if (title.Length > 13) plot.Axes.Title.Label.FontSize = Math.Max(9f, plot.Axes.Title.Label.FontSize * 12f / title.Length);
             plot.XLabel("column");
             plot.YLabel("row");
             // Rows grow downwards, as in the printed matrix.

@@ -12,7 +12,9 @@ namespace BackpropModule.Plotting
     /// A small network drawn as TensorFlow Playground draws it: one column of units per layer, an
     /// edge per weight, red for positive and blue for negative, thicker and darker with |value|
     /// (weights, or gradients for a Gradients object); each unit is filled with the colour of its
-    /// bias (or bias gradient) on the same diverging scale.
+    /// bias (or bias gradient) on the same diverging scale — for a hidden layer with BatchNorm, of β (its
+    /// bias is cancelled by the normalisation). A hidden layer with BatchNorm sits on a shaded band labelled
+    /// "BN"; one with Dropout has a grey ring around each unit and its rate under the layer's name.
     /// </summary>
     internal static class NetworkDiagramPlot
     {
@@ -30,7 +32,7 @@ namespace BackpropModule.Plotting
         }
 
         /// <param name="network">The network whose shape is drawn.</param>
-        /// <param name="values">W1, b1, W2, b2, … : the weights, or the gradients dW1, db1, ….</param>
+        /// <param name="values">The parameters in network order (W1, b1, [gamma1, beta1,] W2, …), or their gradients.</param>
         /// <param name="what">"weight" or "gradient", for the title and legend.</param>
         /// <param name="options">Size and title.</param>
         internal static byte[] Render(Network network, IReadOnlyList<Tensor> values, string what, PlotOptions options)
@@ -41,8 +43,12 @@ namespace BackpropModule.Plotting
             // Narrow layers are spread out (up to a third of the height between units) instead of huddling in the middle.
             Func<int, double> spacing = layer => sizes[layer] == tallest ? 1.0 : Math.Min((double)tallest / sizes[layer], tallest / 3.0);
             Func<int, int, (double X, double Y)> at = (layer, unit) => (layer, ((sizes[layer] - 1) / 2.0 - unit) * spacing(layer));
-            double maxEdge = values.Where((t, i) => i % 2 == 0).Select(t => t.MaxAbs()).DefaultIfEmpty(0).Max();
-            double maxBias = values.Where((t, i) => i % 2 == 1).Select(t => t.MaxAbs()).DefaultIfEmpty(0).Max();
+            // Per layer l ≥ 1: its weights come from block l, its fill from β when the block normalises, else from b.
+            var blocks = network.Blocks;
+            Func<int, Tensor> weights = l => values[blocks[l].FirstParameter];
+            Func<int, Tensor> fills = l => values[blocks[l - 1].FirstParameter + (blocks[l - 1].HasBatchNorm ? 3 : 1)];
+            double maxEdge = Enumerable.Range(0, blocks.Count).Select(l => weights(l).MaxAbs()).DefaultIfEmpty(0).Max();
+            double maxBias = Enumerable.Range(1, blocks.Count).Select(l => fills(l).MaxAbs()).DefaultIfEmpty(0).Max();
             if (maxEdge == 0) maxEdge = 1;
             if (maxBias == 0) maxBias = 1;
             var plot = PlotCanvas.NewPlot();
@@ -50,7 +56,7 @@ namespace BackpropModule.Plotting
             var edges = new List<(double Strength, int Layer, int From, int To, double Value)>();
             for (int l = 0; l + 1 < sizes.Length; l++)
             {
-                var w = values[2 * l];
+                var w = weights(l);
                 for (int i = 0; i < sizes[l]; i++)
                     for (int j = 0; j < sizes[l + 1]; j++) edges.Add((Math.Abs(w[i, j]) / maxEdge, l, i, j, w[i, j]));
             }
@@ -65,12 +71,21 @@ namespace BackpropModule.Plotting
                 line.MarkerSize = 0;
             }
             float marker = (float)Math.Max(6, Math.Min(30, 0.6 * (options.Height - 120) / tallest));
+            DrawBatchNormBands(plot, network, sizes, spacing, tallest);
             var balance = PlotCanvas.Diverging();
             for (int l = 0; l < sizes.Length; l++)
                 for (int u = 0; u < sizes[l]; u++)
                 {
                     var (x, y) = at(l, u);
-                    Color fill = l == 0 ? Color.FromHex("#dddddd") : balance.GetColor(0.5 + 0.5 * values[2 * l - 1][0, u] / maxBias);
+                    Color fill = l == 0 ? Color.FromHex("#dddddd") : balance.GetColor(0.5 + 0.5 * fills(l)[0, u] / maxBias);
+                    bool dropout = l > 0 && l < sizes.Length - 1 && blocks[l - 1].HasDropout;
+                    // A unit that may drop out gets a second, grey ring (a dashed outline would be lost in SVG:
+                    // Skia's SVG canvas does not support path effects).
+                    if (dropout)
+                    {
+                        var ring = plot.Add.Marker(x, y, MarkerShape.OpenCircle, marker + 8, Color.FromHex("#888888"));
+                        ring.MarkerStyle.LineWidth = 1.5f;
+                    }
                     var m = plot.Add.Marker(x, y, MarkerShape.FilledCircle, marker, fill);
                     m.MarkerStyle.OutlineColor = Colors.Black;
                     m.MarkerStyle.OutlineWidth = 1;
@@ -93,12 +108,47 @@ namespace BackpropModule.Plotting
                 var label = plot.Add.Text(name + " (" + sizes[l].ToString(CultureInfo.InvariantCulture) + ")", l, -tallest / 2.0 - 0.3);
                 label.Alignment = Alignment.UpperCenter;
                 label.LabelFontSize = 13;
+                string steps = l > 0 && l < sizes.Length - 1 ? LayerSteps(blocks[l - 1]) : "";
+                if (steps.Length == 0) continue;
+                var extra = plot.Add.Text(steps, l, -tallest / 2.0 - 0.3 - 0.07 * tallest);
+                extra.Alignment = Alignment.UpperCenter;
+                extra.LabelFontSize = 12;
+                extra.LabelFontColor = Color.FromHex("#444444");
             }
-            plot.Axes.SetLimits(-0.5, sizes.Length - 0.5, -tallest / 2.0 - 1.2, tallest / 2.0 + 0.2);
+            plot.Axes.SetLimits(-0.5, sizes.Length - 0.5, -tallest / 2.0 - 1.2 - (network.HasModes ? 0.12 * tallest : 0),
+                tallest / 2.0 + 0.2 + (network.HasBatchNorm ? 0.06 * tallest + 0.3 : 0));
             plot.HideAxesAndGrid();
-            plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = bias{(what == "gradient" ? " gradient" : "")}"));
+            plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = {(network.HasBatchNorm ? "bias or β" : "bias")}{(what == "gradient" ? " gradient" : "")}{(network.HasDropout ? "; grey ring = dropout" : "")}"));
             plot.Axes.Title.Label.FontSize = 14;
             return PlotCanvas.Render(plot, options);
+        }
+
+        /// <summary>What a hidden block adds to Affine → activation, e.g. "BatchNorm · Dropout 0.2", or "".</summary>
+        internal static string LayerSteps(Engine.Layers.NetworkBlock block)
+        {
+            var parts = new List<string>();
+            if (block.HasBatchNorm) parts.Add("BatchNorm");
+            if (block.HasDropout) parts.Add("Dropout " + block.DropoutRate.ToString("0.###", CultureInfo.InvariantCulture));
+            return string.Join(" · ", parts);
+        }
+
+        // A shaded band behind each hidden layer that normalises, from its top unit to its bottom one, labelled at the top.
+        private static void DrawBatchNormBands(Plot plot, Network network, int[] sizes, Func<int, double> spacing, int tallest)
+        {
+            for (int l = 1; l < sizes.Length - 1; l++)
+            {
+                if (!network.Blocks[l - 1].HasBatchNorm) continue;
+                double half = (sizes[l] - 1) / 2.0 * spacing(l) + 0.5;
+                var band = plot.Add.Rectangle(l - 0.16, l + 0.16, -half, half);
+                band.FillColor = Color.FromHex("#f2d16b").WithAlpha(0.35);
+                band.LineColor = Color.FromHex("#c9a227");
+                band.LineWidth = 1;
+                var tag = plot.Add.Text("BN", l, half + 0.05);
+                tag.Alignment = Alignment.LowerCenter;
+                tag.LabelFontSize = 12;
+                tag.LabelBold = true;
+                tag.LabelFontColor = Color.FromHex("#8a6d00");
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ using BackpropModule.Engine.Training;
 namespace BackpropModule.Engine.IO
 {
     /// <summary>
-    /// The network file (format "BackpropModule.Network", version 2; version 1 is still read): UTF-8 JSON with an envelope
+    /// The network file (format "BackpropModule.Network", version 3; versions 1 and 2 are still read): UTF-8 JSON with an envelope
     /// <c>{ "format", "formatVersion", "sha256", "payload" }</c>. <c>sha256</c> is the lowercase hex
     /// SHA-256 of the UTF-8 bytes of the payload's text as written (from its '{' to its '}', line
     /// endings as LF).
@@ -21,7 +21,9 @@ namespace BackpropModule.Engine.IO
     /// <c>seed</c>, <c>parameters</c> (W1, b1, … each <c>{ name, rows, columns, data }</c>, see
     /// <see cref="TensorCodec"/>), optionally <c>checkpoint</c> (see <see cref="CheckpointJson"/>; version 2
     /// adds the position inside an epoch and what the run depends on) and, from version 2, optionally
-    /// <c>history</c> (the epoch records, see <see cref="HistoryJson"/>). Reading is strict:
+    /// <c>history</c> (the epoch records, see <see cref="HistoryJson"/>). Version 3 adds, optionally, <c>biasInit</c>,
+    /// <c>biasScale</c>, <c>hiddenLayers</c> and <c>runningStatistics</c> (BatchNorm and Dropout, see <see cref="LayersJson"/>);
+    /// a network that uses none of them is still written as version 2, so older modules keep reading it. Reading is strict:
     /// unknown members, wrong kinds, impossible shapes and checksum mismatches are refused, and no
     /// type is ever chosen from the file's text.
     /// </summary>
@@ -30,8 +32,15 @@ namespace BackpropModule.Engine.IO
         /// <summary>The format name in the envelope.</summary>
         public const string FormatName = "BackpropModule.Network";
 
-        /// <summary>The format version this build writes (it reads this one and every earlier one).</summary>
-        public const int FormatVersion = 2;
+        /// <summary>The newest format version this build writes (it reads this one and every earlier one).</summary>
+        public const int FormatVersion = 3;
+
+        /// <summary>
+        /// The version a network's file gets: 3 when it needs what version 3 added (BatchNorm, Dropout, a bias
+        /// initialisation other than Zero), else 2, which modules without those layers read too.
+        /// </summary>
+        public static int VersionFor(Network network) =>
+            (network ?? throw new ArgumentNullException(nameof(network))).HasModes || network.BiasInit != BiasInitKind.Zero ? 3 : 2;
 
         /// <summary>Largest file <see cref="Load"/> reads (512 MiB; loading allocates about 7 bytes per byte of file).</summary>
         public const long MaxFileBytes = 1L << 29;
@@ -54,16 +63,17 @@ namespace BackpropModule.Engine.IO
         public static string Serialize(Network network, bool includeCheckpoint = true)
         {
             if (network == null) throw new ArgumentNullException(nameof(network));
-            string payload = WritePayload(network, includeCheckpoint ? network.Checkpoint : null);
+            int version = VersionFor(network);
+            string payload = WritePayload(network, includeCheckpoint ? network.Checkpoint : null, version);
             var w = new JsonWriter().Raw("{");
             w.Name(1, "format", true).String(FormatName);
-            w.Name(1, "formatVersion", false).Raw(FormatVersion.ToString(CultureInfo.InvariantCulture));
+            w.Name(1, "formatVersion", false).Raw(version.ToString(CultureInfo.InvariantCulture));
             w.Name(1, "sha256", false).String(Sha256Hex(payload));
             w.Name(1, "payload", false).Raw(payload);
             return w.Indent(0).Raw("}").Indent(0).ToString().TrimEnd(' ');
         }
 
-        private static string WritePayload(Network n, TrainingCheckpoint cp)
+        private static string WritePayload(Network n, TrainingCheckpoint cp, int version)
         {
             var w = new JsonWriter().Raw("{");
             w.Name(2, "layerSizes", true).Raw("[" + string.Join(", ", n.LayerSizes.Select(s => s.ToString(CultureInfo.InvariantCulture))) + "]");
@@ -71,8 +81,14 @@ namespace BackpropModule.Engine.IO
             w.Name(2, "output", false).String(n.Output.ToString());
             w.Name(2, "weightInit", false).String(n.WeightInit.ToString());
             w.Name(2, "seed", false).Raw(n.Seed.ToString(CultureInfo.InvariantCulture));
+            if (version >= 3) LayersJson.WriteLayers(w, n);
             w.Name(2, "parameters", false);
             WriteTensors(w, 2, n.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList());
+            if (version >= 3 && n.HasBatchNorm)
+            {
+                w.Name(2, "runningStatistics", false);
+                WriteTensors(w, 2, LayersJson.Statistics(n));
+            }
             if (cp != null) CheckpointJson.Write(w, cp, WriteTensors);
             var history = n.History;
             if (history.Count > 0) HistoryJson.Write(w, history);
@@ -131,7 +147,10 @@ namespace BackpropModule.Engine.IO
 
         private static Network ReadPayload(JsonValue payload, object target, long version)
         {
-            var p = version >= 2
+            var p = version >= 3
+                ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "biasInit", "biasScale",
+                    "hiddenLayers", "parameters", "runningStatistics", "checkpoint", "history")
+                : version >= 2
                 ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint", "history")
                 : new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint");
             var sizesJson = p.Get("layerSizes", JsonKind.Array).Items;
@@ -142,10 +161,15 @@ namespace BackpropModule.Engine.IO
             var output = p.Enum<OutputKind>("output");
             var init = p.Enum<WeightInitKind>("weightInit");
             long seed = p.Integer("seed", long.MinValue, long.MaxValue);
+            // No hiddenLayers member (every version 1 and 2 file): a plain network, W and b per block.
+            var options = LayersJson.ReadOptions(p, sizes, target);
+            var shapes = LayersJson.ParameterShapes(sizes, options);
             var tensors = ReadTensors(p.Get("parameters", JsonKind.Array), "payload.parameters", target,
-                i => (i % 2 == 0 ? "W" : "b") + (i / 2 + 1).ToString(CultureInfo.InvariantCulture),
-                i => i % 2 == 0 ? sizes[i / 2] : 1, i => sizes[i / 2 + 1], 2 * (sizes.Length - 1));
-            var network = new Network(sizes, activation, output, tensors.Select(t => t.Value).ToList(), init, seed);
+                i => shapes[i].Name, i => shapes[i].Rows, i => shapes[i].Columns, shapes.Count);
+            var network = new Network(sizes, activation, output, tensors.Select(t => t.Value).ToList(), init, seed, options);
+            LayersJson.ReadBias(p, network, target);
+            LayersJson.ReadStatistics(p, network, target,
+                (array, where, names, units) => ReadTensors(array, where, target, i => names[i], i => 1, i => units[i], names.Count));
             if (p.Has("checkpoint"))
                 network.Checkpoint = CheckpointJson.Read(p.Get("checkpoint", JsonKind.Object), target, version,
                     (array, where) => ReadTensors(array, where, target, null, null, null, null));
@@ -157,7 +181,7 @@ namespace BackpropModule.Engine.IO
             Func<int, string> name, Func<int, long> rows, Func<int, long> columns, int? count)
         {
             if (count.HasValue && array.Items.Count != count.Value)
-                throw JsonFields.Invalid(target, $"{where} has {array.Items.Count} tensors; the layer sizes need {count.Value}.");
+                throw JsonFields.Invalid(target, $"{where} has {array.Items.Count} tensors; the network's layers need {count.Value}.");
             var result = new List<KeyValuePair<string, Tensor>>();
             for (int i = 0; i < array.Items.Count; i++)
             {
@@ -167,7 +191,7 @@ namespace BackpropModule.Engine.IO
                 long r = f.Integer("rows", 0, int.MaxValue), c = f.Integer("columns", 0, int.MaxValue);
                 if (name != null && n != name(i)) throw JsonFields.Invalid(target, $"{at} is named '{n}'; expected '{name(i)}'.");
                 if (rows != null && (r != rows(i) || c != columns(i)))
-                    throw JsonFields.Invalid(target, $"{at} ({n}) is {r}x{c}; the layer sizes need {rows(i)}x{columns(i)}.");
+                    throw JsonFields.Invalid(target, $"{at} ({n}) is {r}x{c}; the network's layers need {rows(i)}x{columns(i)}.");
                 if (r * c > int.MaxValue) throw JsonFields.Invalid(target, $"{at} ({n}) is {r}x{c}, too large for one tensor.");
                 result.Add(new KeyValuePair<string, Tensor>(n, TensorCodec.Decode(f.String("data"), r, c, at + " (" + n + ")", target)));
             }

@@ -20,8 +20,11 @@ namespace BackpropModule.Engine.IO
     /// <summary>
     /// Writes a network as an ONNX model (IR version 7, default-domain opset 13): input "input"
     /// [N, inputs] with symbolic batch dimension N, then per layer Gemm(x, Wi, bi) (y = x·W + b, W
-    /// stored [inputs, outputs] so no transpose) and the activation (Relu, Sigmoid, Tanh; the
+    /// stored [inputs, outputs] so no transpose), BatchNormalization(gammai, betai, RunningMeani,
+    /// RunningVariancei) when the block has BatchNorm, and the activation (Relu, Sigmoid, Tanh; the
     /// output layer Softmax with axis=1, Sigmoid, or Identity), ending in "output" [N, outputs].
+    /// The graph is the inference pass (<see cref="Network.Predict"/>): BatchNorm uses the running
+    /// statistics and Dropout, the identity at inference, is left out.
     /// The protobuf is written directly (<see cref="ProtoWriter"/>) with field numbers from the
     /// public ONNX IR specification.
     /// </summary>
@@ -31,7 +34,7 @@ namespace BackpropModule.Engine.IO
         public const int Opset = 13;
 
         private const int IrVersion = 7;
-        private const int OnnxFloat = 1, OnnxDouble = 11, AttributeInt = 2;
+        private const int OnnxFloat = 1, OnnxDouble = 11, AttributeFloat = 1, AttributeInt = 2;
 
         /// <summary>Writes the model atomically (see <see cref="AtomicFile"/>); <paramref name="force"/> allows replacing a read-only file.</summary>
         /// <exception cref="BackpropException">PathInvalid, PathNotFile, OutputFileReadOnly or OutputFileWriteFailed; an existing file is unchanged.</exception>
@@ -48,21 +51,38 @@ namespace BackpropModule.Engine.IO
             int elem = precision == OnnxPrecision.Double ? OnnxDouble : OnnxFloat;
             var graph = new ProtoWriter();
             string x = "input";
-            for (int i = 0; i < network.Layers.Count; i++)
+            for (int i = 0; i < network.Blocks.Count; i++)
             {
-                string k = (i + 1).ToString(CultureInfo.InvariantCulture);
-                bool last = i == network.Layers.Count - 1;
-                string a = "a" + k, z = last ? "output" : "z" + k;
+                var block = network.Blocks[i];
+                string k = block.Index.ToString(CultureInfo.InvariantCulture);
+                string a = "a" + k, z = block.IsOutput ? "output" : "z" + k;
                 graph.Message(1, Node("Gemm", "Gemm" + k, new[] { x, "W" + k, "b" + k }, a));
-                graph.Message(1, ActivationNode(network, last, k, a, z));
+                if (block.HasBatchNorm)
+                {
+                    var bn = block.BatchNorm;
+                    // Running statistics as ONNX's input_mean/input_var; momentum is ONNX's (the share kept, 1 − ours),
+                    // unused at inference. NOTE: epsilon is a float attribute, so runtimes use (float)1e-5, a relative
+                    // change of about 2.5e-8 in ε and far less in the output (ε is tiny next to the variances).
+                    graph.Message(1, Node("BatchNormalization", "BatchNormalization" + k,
+                            new[] { a, bn.Gamma.Name, bn.Beta.Name, bn.RunningMeanName, bn.RunningVarianceName }, "bn" + k)
+                        .Message(5, new ProtoWriter().String(1, "epsilon").Float(2, (float)bn.Epsilon).Int(20, AttributeFloat))
+                        .Message(5, new ProtoWriter().String(1, "momentum").Float(2, (float)(1 - bn.Momentum)).Int(20, AttributeFloat)));
+                    a = "bn" + k;
+                }
+                graph.Message(1, ActivationNode(network, block.IsOutput, k, a, z));
                 x = z;
             }
             graph.String(2, "BackpropModule " + network.Architecture);
             foreach (var p in network.Parameters)
             {
-                // W is [inputs, outputs]; b is stored 1-D [outputs] and broadcast over rows by Gemm.
+                // W is [inputs, outputs]; b, gamma and beta are stored 1-D [outputs] (Gemm broadcasts b over rows).
                 long[] dims = p.Name.StartsWith("W", StringComparison.Ordinal) ? new long[] { p.Value.Rows, p.Value.Columns } : new long[] { p.Value.Columns };
                 graph.Message(5, Initializer(p.Name, dims, p.Value, precision));
+            }
+            foreach (var bn in network.BatchNorm)
+            {
+                graph.Message(5, Initializer(bn.RunningMeanName, new long[] { bn.Units }, bn.RunningMean, precision));
+                graph.Message(5, Initializer(bn.RunningVarianceName, new long[] { bn.Units }, bn.RunningVariance, precision));
             }
             graph.Message(11, ValueInfo("input", elem, network.InputSize));
             graph.Message(12, ValueInfo("output", elem, network.OutputSize));

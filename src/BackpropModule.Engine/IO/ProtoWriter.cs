@@ -12,7 +12,7 @@ namespace BackpropModule.Engine.IO
     /// </summary>
     internal sealed class ProtoWriter
     {
-        private const int Varint = 0, LengthDelimited = 2;
+        private const int Varint = 0, LengthDelimited = 2, Fixed32 = 5;
         private readonly MemoryStream buffer = new MemoryStream();
 
         private void Key(int field, int wireType) => RawVarint((ulong)((field << 3) | wireType));
@@ -28,6 +28,15 @@ namespace BackpropModule.Engine.IO
         {
             Key(field, Varint);
             RawVarint(unchecked((ulong)value));
+            return this;
+        }
+
+        /// <summary>A float field (wire type 5: four little-endian bytes of the IEEE single).</summary>
+        public ProtoWriter Float(int field, float value)
+        {
+            Key(field, Fixed32);
+            int bits = System.BitConverter.ToInt32(System.BitConverter.GetBytes(value), 0);
+            for (int b = 0; b < 4; b++) buffer.WriteByte((byte)(bits >> (8 * b)));
             return this;
         }
 

@@ -103,6 +103,7 @@ namespace BackpropModule.Commands
             }
         }
 
+        // Copy keeps the BatchNorm/Dropout structure and the running statistics the inference pass needs.
         private static Network Snapshot(Network n) => n.Copy();
 
         /// <inheritdoc/>
@@ -185,6 +186,12 @@ namespace BackpropModule.Commands
             {
                 var net = networks[networks.Count - 1].Value;
                 var list = net.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList();
+                // The running statistics after the parameters: the inference pass normalises with them.
+                foreach (var bn in net.BatchNorm)
+                {
+                    list.Add(new KeyValuePair<string, Tensor>(bn.RunningMeanName, bn.RunningMean));
+                    list.Add(new KeyValuePair<string, Tensor>(bn.RunningVarianceName, bn.RunningVariance));
+                }
                 return () => Plotter.ParameterHeatmaps(list, "Parameters of " + net.Architecture, options);
             }
             if (gradients.Count > 0)

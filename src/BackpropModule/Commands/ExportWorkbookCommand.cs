@@ -71,6 +71,12 @@ namespace BackpropModule.Commands
             {
                 case Network n:
                     foreach (var p in n.Parameters) Add(Prefix + p.Name, p.Value);
+                    // Running statistics are not parameters, but the inference pass needs them.
+                    foreach (var bn in n.BatchNorm)
+                    {
+                        Add(Prefix + bn.RunningMeanName, bn.RunningMean);
+                        Add(Prefix + bn.RunningVarianceName, bn.RunningVariance);
+                    }
                     break;
                 case ForwardPass pass:
                     foreach (var l in pass.Layers)
@@ -78,13 +84,25 @@ namespace BackpropModule.Commands
                         string k = Prefix + "L" + l.Layer.ToString(CultureInfo.InvariantCulture);
                         Add(k + ".Input", l.Input);
                         Add(k + ".PreActivation", l.PreActivation);
+                        AddIfPresent(k + ".Mean", l.Mean);
+                        AddIfPresent(k + ".Variance", l.Variance);
+                        AddIfPresent(k + ".Normalized", l.Normalized);
+                        AddIfPresent(k + ".BatchNorm", l.BatchNormOutput);
                         Add(k + ".Output", l.Output);
+                        AddIfPresent(k + ".DropoutMask", l.DropoutMask);
+                        AddIfPresent(k + ".Dropout", l.DropoutOutput);
                     }
                     if (pass.Target != null) Add(Prefix + "Target", pass.Target);
                     break;
                 case Gradients g:
                     for (int i = 0; i < g.Names.Count; i++) Add(Prefix + g.Names[i], g.GetByIndex(i));
                     for (int i = 0; i < g.Deltas.Count; i++) Add(Prefix + "L" + (i + 1).ToString(CultureInfo.InvariantCulture) + ".Delta", g.Deltas[i]);
+                    foreach (var l in g.Layers)
+                    {
+                        string k = Prefix + "L" + l.Layer.ToString(CultureInfo.InvariantCulture);
+                        AddIfPresent(k + ".dBatchNorm", l.BatchNormOutput);
+                        AddIfPresent(k + ".dDropout", l.DropoutOutput);
+                    }
                     break;
                 case Engine.Checking.GradientCheckResult r when r.NumericalGradient != null:
                     // Test-Gradient -IncludeGradients: numerical | analytic | difference on one sheet.
@@ -101,6 +119,11 @@ namespace BackpropModule.Commands
                             $"Export-Workbook writes networks, forward passes, gradients, tensors and records with an Epoch property; got {InputObject.BaseObject.GetType().FullName}. It was skipped.")));
                     break;
             }
+        }
+
+        private void AddIfPresent(string name, Tensor t)
+        {
+            if (t != null) Add(name, t);
         }
 
         private void Add(string name, Tensor t)

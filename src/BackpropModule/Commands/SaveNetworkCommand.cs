@@ -44,7 +44,7 @@ namespace BackpropModule.Commands
             if (!ShouldWrite(fullPath, what)) return;
             Engine(() => NetworkFile.Save(Network, fullPath, !NoCheckpoint, force: Force));
             WriteVerbose("Saved " + what + " to " + fullPath + ".");
-            if (PassThru) WriteObject(new SavedFile(fullPath, NetworkFile.FormatName + " v" + NetworkFile.FormatVersion.ToString(CultureInfo.InvariantCulture), what));
+            if (PassThru) WriteObject(new SavedFile(fullPath, NetworkFile.FormatName + " v" + NetworkFile.VersionFor(Network).ToString(CultureInfo.InvariantCulture), what));
         }
     }
 }

@@ -186,7 +186,7 @@ namespace BackpropModule.Engine.Tests.Persist
         }
 
         [Theory]
-        [InlineData("\"formatVersion\": 2", "\"formatVersion\": 3", "NetworkFileVersionUnsupported")]
+        [InlineData("\"formatVersion\": 2", "\"formatVersion\": 4", "NetworkFileVersionUnsupported")]
         [InlineData("\"formatVersion\": 2", "\"formatVersion\": 0", "NetworkFileVersionUnsupported")]
         [InlineData("\"format\": \"BackpropModule.Network\"", "\"format\": \"Other\"", "NetworkFileInvalid")]
         [InlineData("\"formatVersion\": 2", "\"formatVersion\": 2, \"extra\": 1", "NetworkFileInvalid")]
