@@ -34,6 +34,23 @@ BeforeAll {
     }
 }
 
+Describe 'Export-Plot of many parameters' {
+    It 'gives each block of a BatchNorm network a row and sizes the picture to fit, unless a size is given' {
+        $folder = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), [guid]::NewGuid().ToString('N'))).FullName
+        try {
+            $net = New-Network 2, 6, 4, 3 -BatchNorm -Dropout 0.1 -Seed 1
+            $auto = [System.IO.Path]::Combine($folder, 'auto.png')
+            ($net | Export-Plot -Path $auto -Kind ParameterHeatmaps -PassThru).Contents | Should -BeLike '*(ParameterHeatmaps, 1500x640)*'
+            (Get-PngSize $auto).Width | Should -Be 1500
+            $given = [System.IO.Path]::Combine($folder, 'given.png')
+            $net | Export-Plot -Path $given -Kind ParameterHeatmaps -Width 900
+            (Get-PngSize $given).Width | Should -Be 900
+            (Get-PngSize $given).Height | Should -Be 600
+        }
+        finally { [System.IO.Directory]::Delete($folder, $true) }
+    }
+}
+
 Describe 'Export-Plot' {
     BeforeEach {
         $folder = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), [guid]::NewGuid().ToString('N'))).FullName

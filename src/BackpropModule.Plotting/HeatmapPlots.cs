@@ -26,8 +26,12 @@ namespace BackpropModule.Plotting
         {
             if (tensors == null || tensors.Count == 0)
                 throw new BackpropException(ErrorIds.PlotInputEmpty, ErrorKind.InvalidData, tensors, "There is nothing to draw: no parameters or gradients.");
-            var plots = tensors.Select(t => Panel(t.Value, t.Key + " (" + t.Value.Shape + ")")).ToList();
-            return PlotCanvas.Render(plots, PlotCanvas.GridColumns(plots.Count), options.TitleOr(title), options);
+            int[] slots = HeatmapLayout.Slots(tensors.Select(t => t.Key).ToList(), out int columns, out int rows);
+            // Cells a block does not use stay empty (null), so each kind of parameter keeps its column.
+            var plots = new Plot[columns * rows];
+            for (int i = 0; i < tensors.Count; i++)
+                plots[slots[i]] = Panel(tensors[i].Value, tensors[i].Key + " (" + tensors[i].Value.Shape + ")");
+            return PlotCanvas.Render(plots, columns, options.TitleOr(title), options);
         }
 
         /// <summary>A heat map of one matrix: row 0 at the top, as the matrix is printed.</summary>
@@ -43,8 +47,9 @@ namespace BackpropModule.Plotting
             var bar = plot.Add.ColorBar(map, Edge.Right);
             bar.Label = "value";
             plot.Title(title);
-            // Long names (RunningVariance1 (1x128)) would be clipped by the narrow panels of small multiples.
-            if (title.Length > 13) plot.Axes.Title.Label.FontSize = Math.Max(9f, plot.Axes.Title.Label.FontSize * 12f / title.Length);
+            // Long names (RunningVariance1 (1x128)) would be clipped by the panels of small multiples
+            // (at least 250 px wide unless a size was asked for).
+            if (title.Length > 20) plot.Axes.Title.Label.FontSize = Math.Max(10f, plot.Axes.Title.Label.FontSize * 20f / title.Length);
             plot.XLabel("column");
             plot.YLabel("row");
             // Rows grow downwards, as in the printed matrix.

@@ -58,6 +58,7 @@ namespace BackpropModule.Plotting
                 float cellW = (float)width / columns, cellH = (height - top) / rows;
                 for (int i = 0; i < plots.Count; i++)
                 {
+                    if (plots[i] == null) continue;
                     float x = (i % columns) * cellW, y = top + (i / columns) * cellH;
                     // A plot clears its whole canvas before drawing; the clip keeps it to its own cell.
                     canvas.Save();
@@ -68,7 +69,7 @@ namespace BackpropModule.Plotting
                 if (top > 0) DrawTitle(canvas, superTitle, width);
             };
             byte[] bytes = options.Format == PlotFormat.Svg ? Svg(draw, width, height) : Png(draw, width, height);
-            LastPlots = plots;
+            LastPlots = plots.Where(p => p != null).ToList();
             return bytes;
         }
 

@@ -112,8 +112,8 @@ namespace BackpropModule.Commands
             if (ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject))) return;
             PlotKind kind = Kind ?? ChooseKind();
             var options = new PlotOptions { Width = Width, Height = Height, Title = Title, LogScale = LogScale, Format = format };
-            string what = format.ToString().ToUpperInvariant() + " picture (" + kind + ", " + Width.ToString(CultureInfo.InvariantCulture) + "x" + Height.ToString(CultureInfo.InvariantCulture) + ")";
             Func<byte[]> draw = Drawing(kind, options);
+            string what = format.ToString().ToUpperInvariant() + " picture (" + kind + ", " + options.Width.ToString(CultureInfo.InvariantCulture) + "x" + options.Height.ToString(CultureInfo.InvariantCulture) + ")";
             if (!ShouldWrite(fullPath, what)) return;
             byte[] bytes = Engine(draw);
             Engine(() => AtomicFile.WriteStream(fullPath, stream => stream.Write(bytes, 0, bytes.Length), force: Force));
@@ -182,6 +182,15 @@ namespace BackpropModule.Commands
 
         private Func<byte[]> ParameterHeatmaps(PlotOptions options)
         {
+            var draw = ParameterHeatmapsOf(options, out var names);
+            // Small multiples get room per panel (one row per block) unless the size was asked for.
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Width)) && !MyInvocation.BoundParameters.ContainsKey(nameof(Height)))
+                (options.Width, options.Height) = HeatmapLayout.SuggestedSize(names);
+            return draw;
+        }
+
+        private Func<byte[]> ParameterHeatmapsOf(PlotOptions options, out List<string> names)
+        {
             if (networks.Count > 0)
             {
                 var net = networks[networks.Count - 1].Value;
@@ -192,15 +201,18 @@ namespace BackpropModule.Commands
                     list.Add(new KeyValuePair<string, Tensor>(bn.RunningMeanName, bn.RunningMean));
                     list.Add(new KeyValuePair<string, Tensor>(bn.RunningVarianceName, bn.RunningVariance));
                 }
+                names = list.Select(t => t.Key).ToList();
                 return () => Plotter.ParameterHeatmaps(list, "Parameters of " + net.Architecture, options);
             }
             if (gradients.Count > 0)
             {
                 var g = gradients[gradients.Count - 1];
                 var list = g.Names.Select((name, i) => new KeyValuePair<string, Tensor>(name, g.GetByIndex(i))).ToList();
+                names = list.Select(t => t.Key).ToList();
                 return () => Plotter.ParameterHeatmaps(list, "Gradients of " + g.Network.Architecture, options);
             }
             if (tensors.Count == 0) Need<Tensor>("a network, gradients or tensors");
+            names = tensors.Select(t => t.Key).ToList();
             return () => Plotter.ParameterHeatmaps(tensors, "Tensors", options);
         }
 
