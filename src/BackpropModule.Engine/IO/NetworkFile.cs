@@ -71,6 +71,8 @@ namespace BackpropModule.Engine.IO
             w.Name(2, "output", false).String(n.Output.ToString());
             w.Name(2, "weightInit", false).String(n.WeightInit.ToString());
             w.Name(2, "seed", false).Raw(n.Seed.ToString(CultureInfo.InvariantCulture));
+            // Written only for Single, so a double network's file is what it always was.
+            if (n.Precision != NumericPrecision.Double) w.Name(2, "precision", false).String(n.Precision.ToString());
             w.Name(2, "parameters", false);
             WriteTensors(w, 2, n.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList());
             if (cp != null) CheckpointJson.Write(w, cp, WriteTensors);
@@ -132,8 +134,8 @@ namespace BackpropModule.Engine.IO
         private static Network ReadPayload(JsonValue payload, object target, long version)
         {
             var p = version >= 2
-                ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint", "history")
-                : new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint");
+                ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "precision", "parameters", "checkpoint", "history")
+                : new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "precision", "parameters", "checkpoint");
             var sizesJson = p.Get("layerSizes", JsonKind.Array).Items;
             if (sizesJson.Count < 2 || sizesJson.Count > MaxLayers)
                 throw JsonFields.Invalid(target, $"payload.layerSizes has {sizesJson.Count} entries; a network has 2 to {MaxLayers}.");
@@ -146,6 +148,8 @@ namespace BackpropModule.Engine.IO
                 i => (i % 2 == 0 ? "W" : "b") + (i / 2 + 1).ToString(CultureInfo.InvariantCulture),
                 i => i % 2 == 0 ? sizes[i / 2] : 1, i => sizes[i / 2 + 1], 2 * (sizes.Length - 1));
             var network = new Network(sizes, activation, output, tensors.Select(t => t.Value).ToList(), init, seed);
+            // Files without the member are double networks (every file written before it existed).
+            if (p.Has("precision")) network.RestorePrecision(p.Enum<NumericPrecision>("precision"));
             if (p.Has("checkpoint"))
                 network.Checkpoint = CheckpointJson.Read(p.Get("checkpoint", JsonKind.Object), target, version,
                     (array, where) => ReadTensors(array, where, target, null, null, null, null));

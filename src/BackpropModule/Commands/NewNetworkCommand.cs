@@ -52,13 +52,22 @@ namespace BackpropModule.Commands
         [Parameter(ParameterSetName = DrawnSet)]
         public int? Seed { get; set; }
 
+        /// <summary>
+        /// How Start-Training computes by default: Double, or Single (float, about twice as fast). Single rounds
+        /// the weights to float; they are still stored as doubles.
+        /// </summary>
+        [Parameter]
+        public NumericPrecision Precision { get; set; } = NumericPrecision.Double;
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == GivenSet)
-                WriteObject(Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes)));
-            else
-                WriteObject(Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale)));
+            Network net = ParameterSetName == GivenSet
+                ? Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes))
+                : Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale));
+            // Weights are drawn as in double (the same seed gives the same draws), then rounded.
+            Engine(() => net.InitializePrecision(Precision));
+            WriteObject(net);
         }
     }
 }

@@ -118,6 +118,13 @@ namespace BackpropModule.Commands
         [Parameter]
         public SwitchParameter Plot { get; set; }
 
+        /// <summary>
+        /// The arithmetic of this run: Single trains in float (parameters rounded to float first), Double in
+        /// double. Default: the network's Precision (Double unless created with -Precision Single).
+        /// </summary>
+        [Parameter]
+        public NumericPrecision Precision { get; set; }
+
         /// <summary>Write the network after the epoch records.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -142,6 +149,7 @@ namespace BackpropModule.Commands
                 BatchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
                 Shuffle = NoShuffle.IsPresent ? !NoShuffle.ToBool() : (bool?)null,
                 LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : (double?)null,
+                Precision = MyInvocation.BoundParameters.ContainsKey(nameof(Precision)) ? Precision : (NumericPrecision?)null,
             };
             object o = Optimizer is PSObject p ? p.BaseObject : Optimizer;
             if (o is IOptimizer optimizer) options.Optimizer = optimizer;
