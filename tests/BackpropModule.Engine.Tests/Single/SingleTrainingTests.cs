@@ -199,6 +199,43 @@ namespace BackpropModule.Engine.Tests.Single
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
+        [Fact]
+        public void ADivergingSingleRunPutsBackTheLastCheckpointsFloats()
+        {
+            var net = Net();
+            var e = Assert.Throws<BackpropException>(() =>
+                new Trainer(net, Data, new TrainingOptions { Epochs = 5, BatchSize = 32, OptimizerName = "SGD", LearningRate = 1e30, Seed = 1, Precision = NumericPrecision.Single }).Run());
+            Assert.Equal(ErrorIds.TrainingDiverged, e.ErrorId);
+            var start = Net();
+            start.SetPrecision(NumericPrecision.Single);
+            AssertSameWeights(start, net);
+            Assert.False(net.IsTraining);
+        }
+
+        [Fact]
+        public void BytesAndDoublesOfTheSameValuesGiveTheSameFloatGradients()
+        {
+            var rng = new Random(3);
+            int count = 40, width = 12;
+            var codes = new byte[count * width];
+            rng.NextBytes(codes);
+            var table = Enumerable.Range(0, 256).Select(v => v / 255.0).ToArray();
+            var targets = new double[count * 3];
+            var labels = Enumerable.Range(0, count).Select(i => i % 3).ToArray();
+            for (int i = 0; i < count; i++) targets[i * 3 + labels[i]] = 1;
+            var compact = new Dataset("bytes", codes, table, width, targets, 3, labels);
+            var plain = new Dataset("doubles", codes.Select(c => table[c]).ToArray(), width, targets, 3, labels);
+            var net = new Network(new[] { width, 7, 3 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 2);
+            float[][] Values() => net.Parameters.Select(p => p.Value.Data.Select(x => (float)x).ToArray()).ToArray();
+            var a = new BatchWorkspaceSingle(net, Values(), 16);
+            var b = new BatchWorkspaceSingle(net, Values(), 16);
+            var order = Enumerable.Range(0, count).Reverse().ToArray();
+            var ra = a.TrainBatch(compact, order, 5, 16);
+            var rb = b.TrainBatch(plain, order, 5, 16);
+            Assert.Equal(rb.Loss, ra.Loss);
+            for (int p = 0; p < a.Gradients.Length; p++) Assert.Equal(b.Gradients[p], a.Gradients[p]);
+        }
+
         /// <summary>A rule defined outside the module: it has no float version.</summary>
         private sealed class PlainOptimizer : IOptimizer
         {
