@@ -1,4 +1,7 @@
 using System;
+#if NET8_0_OR_GREATER
+using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace BackpropModule.Engine.Kernels
 {
@@ -15,6 +18,13 @@ namespace BackpropModule.Engine.Kernels
             {
                 for (int r = 0; r < n; r++)
                 {
+#if NET8_0_OR_GREATER
+                    if (Sse.IsSupported && r + 1 < n)
+                    {
+                        double* next = s + (long)Row(order, start, r + 1) * width;
+                        for (int i = 0; i < width; i += 8) Sse.Prefetch0(next + i);
+                    }
+#endif
                     double* row = s + (long)Row(order, start, r) * width;
                     float* to = d + (long)r * width;
                     for (int i = 0; i < width; i++) to[i] = (float)row[i];
@@ -33,6 +43,15 @@ namespace BackpropModule.Engine.Kernels
             {
                 for (int r = 0; r < n; r++)
                 {
+#if NET8_0_OR_GREATER
+                    if (Sse.IsSupported && r + 1 < n)
+                    {
+                        // A shuffled batch reads rows scattered over the dataset: the next row's lines are
+                        // requested while this one is converted (as RowGather.Decode does).
+                        byte* next = s + (long)Row(order, start, r + 1) * width;
+                        for (int line = 0; line < width; line += 64) Sse.Prefetch0(next + line);
+                    }
+#endif
                     byte* row = s + (long)Row(order, start, r) * width;
                     float* to = d + (long)r * width;
                     int i = 0;
