@@ -68,6 +68,11 @@ Describe 'Start-Training -Precision' {
             $null = $net | Start-Training $script:spiral -Epochs 1 -Seed 1 -Precision Double -Optimizer SGD
             Test-AllFloat $net | Should -BeFalse
         }
+        It 'says so in its verbose summary' {
+            $net = New-Network 2, 10, 3 -Seed 1 -Precision Single
+            $verbose = $net | Start-Training $script:spiral -Epochs 1 -Seed 3 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            "$verbose" | Should -Match 'single precision'
+        }
         It 'resumes a Single run' {
             $net = New-Network 2, 20, 3 -Seed 3 -Precision Single
             $null = $net | Start-Training $script:spiral -Epochs 2 -Seed 1 -Optimizer Adam

@@ -216,9 +216,9 @@ namespace BackpropModule.Commands
                 default: how = "Completed"; break;
             }
             return string.Format(CultureInfo.InvariantCulture,
-                "{0} after {1} epoch(s) ({2} in total); best epoch {3} with loss {4:G6}{5}; optimizer {6}; {7}.",
+                "{0} after {1} epoch(s) ({2} in total); best epoch {3} with loss {4:G6}{5}; optimizer {6}; {7}{8}.",
                 how, s.EpochsRun, s.EpochsCompleted, s.BestEpoch, s.BestLoss, s.RestoredBest ? ", whose weights were restored" : "",
-                s.Optimizer, s.Seed.HasValue ? "shuffle seed " + s.Seed.Value.ToString(CultureInfo.InvariantCulture) : "shuffling continued from the checkpoint");
+                s.Optimizer, s.Precision == NumericPrecision.Single ? "single precision; " : "", s.Seed.HasValue ? "shuffle seed " + s.Seed.Value.ToString(CultureInfo.InvariantCulture) : "shuffling continued from the checkpoint");
         }
 
         /// <inheritdoc/>
