@@ -20,7 +20,9 @@ namespace BackpropModule.Engine
         /// <summary>
         /// The precision Start-Training uses for this network unless told otherwise. Parameters are always
         /// stored as doubles; a Single network's values are floats widened exactly (set by
-        /// <see cref="SetPrecision"/> and by every single-precision training run).
+        /// <see cref="SetPrecision"/> and by every single-precision training run). Set-NetworkParameter and
+        /// Update-Network work in double and may store values that are not floats; the next single-precision
+        /// run rounds them when it starts.
         /// </summary>
         public NumericPrecision Precision { get; private set; }
 
