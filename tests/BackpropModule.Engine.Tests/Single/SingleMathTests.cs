@@ -107,7 +107,7 @@ namespace BackpropModule.Engine.Tests.Single
             AssertClose(xd, x, Relative, "bias");
             Assert.True(VectorMathSingle.AllFinite(x));
             foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
-                foreach (int at in new[] { 0, x.Length - 1 })
+                foreach (int at in new[] { 0, 9, 17, 25, 33, 100, x.Length - 1 })   // each accumulator, the one-vector loop, the tail
                 {
                     var y = (float[])x.Clone(); y[at] = bad;
                     Assert.False(VectorMathSingle.AllFinite(y), $"{bad} at {at}");
