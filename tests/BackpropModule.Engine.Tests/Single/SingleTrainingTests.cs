@@ -78,6 +78,22 @@ namespace BackpropModule.Engine.Tests.Single
         }
 
         [Theory]
+        [InlineData(new[] { 2, 3 })]             // one Affine layer: no hidden activation
+        [InlineData(new[] { 2, 16, 9, 3 })]      // three layers: dx and the activation backward of two
+        [InlineData(new[] { 2, 8, 8, 8, 3 })]
+        public void EveryDepthTrainsCloseToDouble(int[] sizes)
+        {
+            var dbl = new Network(sizes, ActivationKind.Tanh, OutputKind.Softmax, seed: 3);
+            dbl.SetPrecision(NumericPrecision.Single);
+            var sgl = new Network(sizes, ActivationKind.Tanh, OutputKind.Softmax, seed: 3);
+            new Trainer(dbl, Data, new TrainingOptions { Epochs = 3, BatchSize = 32, OptimizerName = "Adam", Seed = 2, Precision = NumericPrecision.Double }).Run();
+            new Trainer(sgl, Data, new TrainingOptions { Epochs = 3, BatchSize = 32, OptimizerName = "Adam", Seed = 2, Precision = NumericPrecision.Single }).Run();
+            for (int e = 0; e < 3; e++)
+                Assert.True(Math.Abs(dbl.History[e].TrainingLoss - sgl.History[e].TrainingLoss) <= 1e-4 * dbl.History[e].TrainingLoss, $"epoch {e + 1}");
+            Assert.True(sgl.History[2].TrainingLoss < sgl.History[0].TrainingLoss, "the loss fell");
+        }
+
+        [Theory]
         [InlineData("SGD", 3, false)]
         [InlineData("Adam", 7, true)]       // through a saved file
         [InlineData("Momentum", 5, true)]   // the stop lands on the epoch boundary
