@@ -190,7 +190,7 @@ namespace BackpropModule.Engine.Training
         private TrainingSummary Stopped(TrainingRun run)
         {
             run.Summary.StopReason = TrainingStopReason.Cancelled;
-            run.Single?.WriteBack(); // what the float run learned so far is kept
+            if (run.Position > 0) run.Single?.WriteBack(); // what the float run learned in this epoch is kept
             if (run.Position > 0) SetCheckpoint(run, run.Epoch - 1, midEpoch: true);
             return run.Summary;
         }
