@@ -61,6 +61,32 @@ namespace BackpropModule.Engine.Tests.Single
             Assert.True(AllFloats(sgl));
         }
 
+        [Fact]
+        public void WeightDecayAndAScheduleApplyInFloatAsInDouble()
+        {
+            Network Run(NumericPrecision precision)
+            {
+                var net = Net();
+                net.SetPrecision(NumericPrecision.Single);
+                var schedule = new LearningRateSchedule { Kind = ScheduleKind.Step, StepSize = 1, Gamma = 0.5 };
+                new Trainer(net, Data, new TrainingOptions
+                {
+                    Epochs = 3, BatchSize = 32, Seed = 6, Precision = precision, Schedule = schedule,
+                    Optimizer = new Engine.Training.Optimizers.MomentumOptimizer(0.05, 0.9, weightDecay: 0.01),
+                }).Run();
+                return net;
+            }
+            Network dbl = Run(NumericPrecision.Double), sgl = Run(NumericPrecision.Single);
+            Assert.Equal(dbl.History.Select(r => r.LearningRate), sgl.History.Select(r => r.LearningRate));
+            for (int e = 0; e < 3; e++)
+                Assert.True(Math.Abs(dbl.History[e].TrainingLoss - sgl.History[e].TrainingLoss) <= 1e-4 * dbl.History[e].TrainingLoss, $"epoch {e + 1}");
+            for (int p = 0; p < dbl.Parameters.Count; p++)
+            {
+                double[] d = dbl.Parameters[p].Value.Data, s = sgl.Parameters[p].Value.Data;
+                Assert.True(d.Zip(s, (x, y) => Math.Abs(x - y)).Max() <= 1e-4 * (d.Max(Math.Abs) + 1e-12), dbl.Parameters[p].Name);
+            }
+        }
+
         [Theory]
         [InlineData(OutputKind.Identity)]
         [InlineData(OutputKind.Sigmoid)]
