@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole bench table in one command: this module against libtorch (TorchSharp-cpu 0.107) in
-# one process with alternating rounds (fp64/fp32 epochs, SGD and Adam), the full Test-Gradient,
+# one process with alternating rounds (fp64/fp32 epochs, ours -Precision Single for fp32; SGD and
+# Adam), the full Test-Gradient,
 # and the peak working set of the main job (examples/07-TrainFashionMnist.ps1 -Epochs 2).
 #
 #   bash bench/run-bench.sh [rounds] [--adam]   (default 7 rounds, SGD only; --adam adds Adam rows;

@@ -15,6 +15,10 @@
     Fashion-MNIST, the first layer's weights as one 28×28 tile per hidden unit.
 .EXAMPLE
     ./examples/07-TrainFashionMnist.ps1 -Optimizer SGD -LearningRate 0.1
+.EXAMPLE
+    ./examples/07-TrainFashionMnist.ps1 -Precision Single
+
+    Trains in single precision (float32): about twice as fast, the same accuracy within noise.
 #>
 param(
     [string] $Path = '/usr/share/datasets/fashion-mnist',
@@ -23,6 +27,8 @@ param(
     [string] $Optimizer = 'Adam',
     [double] $LearningRate = 0,
     [int] $Seed = 1,
+    [ValidateSet('Double', 'Single')]
+    [string] $Precision = 'Double',
     [string] $OutputFolder = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'BackpropModule', 'pictures'),
     [switch] $Quick
 )
@@ -45,7 +51,7 @@ else {
 if ($Quick) { $Epochs = 1 }
 @($train, $test) | Out-Default
 
-$net = New-Network -LayerSizes $sizes -Activation ReLU -Output Softmax -Seed $Seed
+$net = New-Network -LayerSizes $sizes -Activation ReLU -Output Softmax -Seed $Seed -Precision $Precision
 $net | Out-Default
 
 $rate = if ($LearningRate -gt 0) { $LearningRate } elseif ($Optimizer -eq 'SGD') { 0.1 } else { 0.001 }

@@ -18,6 +18,16 @@ namespace BackpropModule.Benchmarks
                 EpochPhases.Run(args.Length > 1 ? int.Parse(args[1]) : 6);
                 return;
             }
+            if (args.Length > 0 && args[0] == "--epoch-phases-single")
+            {
+                EpochPhasesSingle.Run(args.Length > 1 ? int.Parse(args[1]) : 6);
+                return;
+            }
+            if (args.Length > 0 && args[0] == "--gemm-single")
+            {
+                GemmSingleTiming.Run(args.Length > 1 ? int.Parse(args[1]) : 15);
+                return;
+            }
             if (args.Length > 0 && args[0] == "--gradient-noise")
             {
                 GradientCheckTiming.Noise();

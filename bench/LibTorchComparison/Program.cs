@@ -20,7 +20,8 @@ using static TorchSharp.torch;
 ///   one epoch of 784-100-10 ReLU/softmax-cross-entropy, batch 100, 60,000 Fashion-MNIST training
 ///   images (seeded random bytes when the files are absent), SGD lr 0.01 and Adam lr 1e-3 —
 ///   ours through Trainer.Run (what Start-Training runs, with the dataset held as bytes as
-///   Import-IdxDataset holds it), libtorch fp64 and fp32 with two threads;
+///   Import-IdxDataset holds it) in double and in single precision (-Precision Single),
+///   libtorch fp64 and fp32 with two threads;
 ///   the full gradient check of 784-50-10 on 3 images (39,760 elements), fast path and the
 ///   whole-network recompute it replaced.
 /// Medians leave out the first (warm-up) round; min–max show the noise.
@@ -43,11 +44,14 @@ public static class Program
         var rows = new List<(string What, double[] Ours, double[] Theirs, string Goal)>();
 
         var series = new Dictionary<string, double[]>();
-        string[] names = { "ours SGD", "torch SGD fp64", "torch SGD fp32", "ours Adam", "torch Adam fp64", "torch Adam fp32" };
+        string[] names = { "ours SGD", "torch SGD fp64", "ours SGD fp32", "torch SGD fp32", "ours Adam", "torch Adam fp64", "ours Adam fp32", "torch Adam fp32" };
         foreach (string n in names) series[n] = new double[rounds];
         var sgdNet = NewNetwork();
         var adamNet = NewNetwork();
+        var sgd32Net = NewNetwork();
+        var adam32Net = NewNetwork();
         IOptimizer sgd = new SgdOptimizer(0.01), adam = new AdamOptimizer(0.001);
+        IOptimizer sgd32 = new SgdOptimizer(0.01), adam32 = new AdamOptimizer(0.001);
         TorchRun t64s = null, t32s = null, t64a = null, t32a = null;
         if (haveTorch)
         {
@@ -64,20 +68,16 @@ public static class Program
         GC.Collect();
         for (int r = 0; r < rounds; r++)
         {
-            series["ours SGD"][r] = OursEpoch(sgdNet, data, sgd, r);
-            if (haveTorch)
-            {
-                series["torch SGD fp64"][r] = t64s.Epoch();
-                series["torch SGD fp32"][r] = t32s.Epoch();
-            }
+            series["ours SGD"][r] = OursEpoch(sgdNet, data, sgd, r, NumericPrecision.Double);
+            if (haveTorch) series["torch SGD fp64"][r] = t64s.Epoch();
+            series["ours SGD fp32"][r] = OursEpoch(sgd32Net, data, sgd32, r, NumericPrecision.Single);
+            if (haveTorch) series["torch SGD fp32"][r] = t32s.Epoch();
             if (withAdam)
             {
-                series["ours Adam"][r] = OursEpoch(adamNet, data, adam, r);
-                if (haveTorch)
-                {
-                    series["torch Adam fp64"][r] = t64a.Epoch();
-                    series["torch Adam fp32"][r] = t32a.Epoch();
-                }
+                series["ours Adam"][r] = OursEpoch(adamNet, data, adam, r, NumericPrecision.Double);
+                if (haveTorch) series["torch Adam fp64"][r] = t64a.Epoch();
+                series["ours Adam fp32"][r] = OursEpoch(adam32Net, data, adam32, r, NumericPrecision.Single);
+                if (haveTorch) series["torch Adam fp32"][r] = t32a.Epoch();
             }
             Console.WriteLine($"round {r + 1}: " + string.Join(", ", names.Where(n => (haveTorch || n.StartsWith("ours")) && (withAdam || !n.Contains("Adam"))).Select(n => $"{n} {series[n][r]:F3} s")));
         }
@@ -89,17 +89,17 @@ public static class Program
         Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
         Row("epoch 784-100-10, batch 100, SGD, fp64, Trainer.Run", series["ours SGD"], haveTorch ? series["torch SGD fp64"] : null, "≤ 0.5× libtorch fp64");
         if (withAdam) Row("same, Adam, fp64", series["ours Adam"], haveTorch ? series["torch Adam fp64"] : null, "");
-        Row("epoch, SGD, fp32", null, haveTorch ? series["torch SGD fp32"] : null, "≤ 0.7× libtorch fp32 (no fp32 path here)");
-        if (withAdam) Row("epoch, Adam, fp32", null, haveTorch ? series["torch Adam fp32"] : null, "");
+        Row("epoch, SGD, fp32 (-Precision Single), Trainer.Run", series["ours SGD fp32"], haveTorch ? series["torch SGD fp32"] : null, "≤ 0.7× libtorch fp32");
+        if (withAdam) Row("same, Adam, fp32", series["ours Adam fp32"], haveTorch ? series["torch Adam fp32"] : null, "");
         Console.WriteLine($"| full Test-Gradient 784-50-10, 3 images, 39,760 elements | {Cell(fast)} | — (whole-network recompute here: {Cell(full)}) | | ≤ 0.3 s |");
     }
 
     static Network NewNetwork() => new Network(new[] { Inputs, Hidden, Classes }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1);
 
     /// <summary>One epoch through Trainer.Run, the engine of Start-Training (shuffled, finite checks, checkpoint).</summary>
-    static double OursEpoch(Network net, Dataset data, IOptimizer optimizer, int round)
+    static double OursEpoch(Network net, Dataset data, IOptimizer optimizer, int round, NumericPrecision precision)
     {
-        var options = new TrainingOptions { Epochs = 1, BatchSize = Batch, Optimizer = optimizer, Seed = 100 + round };
+        var options = new TrainingOptions { Epochs = 1, BatchSize = Batch, Optimizer = optimizer, Seed = 100 + round, Precision = precision };
         var sw = Stopwatch.StartNew();
         new Trainer(net, data, options).Run();
         return sw.Elapsed.TotalSeconds;

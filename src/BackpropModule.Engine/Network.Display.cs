@@ -57,7 +57,8 @@ namespace BackpropModule.Engine
             var sb = new StringBuilder();
             // Two lines, so that a deep architecture still fits 80 columns.
             sb.AppendLine($"Network      {Architecture}");
-            sb.AppendLine($"Parameters   {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}, {InitDescription}, version {Version}");
+            string precision = Precision == NumericPrecision.Single ? " (Single)" : "";
+            sb.AppendLine($"Parameters   {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}{precision}, {InitDescription}, version {Version}");
             sb.AppendLine();
             var rows = Describe();
             string[] head = { "Layer", "Kind", "Inputs", "Outputs", "Parameters", "Count" };

@@ -85,6 +85,17 @@ namespace BackpropModule.Engine.Data
             else RowGather.Decode(codes, table, order, start, n, width, dst);
         }
 
+        /// <summary><see cref="CopyRows"/> into a float batch: each value rounded to float (codes through a float copy of the table).</summary>
+        /// <exception cref="ArgumentOutOfRangeException">A row is outside the data, or the rows do not fit dst.</exception>
+        public void CopyRowsSingle(int[] order, int start, int n, int width, float[] dst)
+        {
+            double[] v = values;
+            if (v != null) RowGatherSingle.Copy(v, order, start, n, width, dst);
+            else RowGatherSingle.Decode(codes, singleTable ?? (singleTable = Array.ConvertAll(table, x => (float)x)), order, start, n, width, dst);
+        }
+
+        private float[] singleTable;
+
         /// <summary>True when every value is finite (a table of finite values makes every code finite).</summary>
         public bool AllFinite()
         {

@@ -37,10 +37,11 @@ namespace BackpropModule.Engine.IO
 
         /// <summary>
         /// The version a network's file gets: 3 when it needs what version 3 added (BatchNorm, Dropout, a bias
-        /// initialisation other than Zero), else 2, which modules without those layers read too.
+        /// initialisation other than Zero, single precision), else 2, which modules without those layers read too.
         /// </summary>
         public static int VersionFor(Network network) =>
-            (network ?? throw new ArgumentNullException(nameof(network))).HasModes || network.BiasInit != BiasInitKind.Zero ? 3 : 2;
+            (network ?? throw new ArgumentNullException(nameof(network))).HasModes || network.BiasInit != BiasInitKind.Zero
+                || network.Precision != NumericPrecision.Double ? 3 : 2;
 
         /// <summary>Largest file <see cref="Load"/> reads (512 MiB; loading allocates about 7 bytes per byte of file).</summary>
         public const long MaxFileBytes = 1L << 29;
@@ -82,6 +83,8 @@ namespace BackpropModule.Engine.IO
             w.Name(2, "weightInit", false).String(n.WeightInit.ToString());
             w.Name(2, "seed", false).Raw(n.Seed.ToString(CultureInfo.InvariantCulture));
             if (version >= 3) LayersJson.WriteLayers(w, n);
+            // Written only for Single (a version-3 member), so a double network's file is what it always was.
+            if (n.Precision != NumericPrecision.Double) w.Name(2, "precision", false).String(n.Precision.ToString());
             w.Name(2, "parameters", false);
             WriteTensors(w, 2, n.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList());
             if (version >= 3 && n.HasBatchNorm)
@@ -148,7 +151,7 @@ namespace BackpropModule.Engine.IO
         private static Network ReadPayload(JsonValue payload, object target, long version)
         {
             var p = version >= 3
-                ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "biasInit", "biasScale",
+                ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "biasInit", "biasScale", "precision",
                     "hiddenLayers", "parameters", "runningStatistics", "checkpoint", "history")
                 : version >= 2
                 ? new JsonFields(payload, "payload", target, "layerSizes", "activation", "output", "weightInit", "seed", "parameters", "checkpoint", "history")
@@ -168,6 +171,8 @@ namespace BackpropModule.Engine.IO
                 i => shapes[i].Name, i => shapes[i].Rows, i => shapes[i].Columns, shapes.Count);
             var network = new Network(sizes, activation, output, tensors.Select(t => t.Value).ToList(), init, seed, options);
             LayersJson.ReadBias(p, network, target);
+            // Files without the member are double networks (every file written before it existed).
+            if (p.Has("precision")) network.RestorePrecision(p.Enum<NumericPrecision>("precision"));
             LayersJson.ReadStatistics(p, network, target,
                 (array, where, names, units) => ReadTensors(array, where, target, i => names[i], i => 1, i => units[i], names.Count));
             if (p.Has("checkpoint"))

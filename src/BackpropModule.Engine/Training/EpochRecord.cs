@@ -128,6 +128,9 @@ namespace BackpropModule.Engine.Training
         /// <summary>The optimizer that ran (it keeps its state).</summary>
         public IOptimizer Optimizer { get; internal set; }
 
+        /// <summary>The arithmetic the run trained in.</summary>
+        public NumericPrecision Precision { get; internal set; }
+
         /// <summary>Samples the run trained on, counted per step.</summary>
         public long SamplesSeen { get; internal set; }
 

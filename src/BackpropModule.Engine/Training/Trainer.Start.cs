@@ -35,6 +35,7 @@ namespace BackpropModule.Engine.Training
                 if (options.LearningRate.HasValue) run.Optimizer.LearningRate = options.LearningRate.Value;
                 PrepareSchedule(run);
                 Allocate(run);
+                PrepareSingle(run);
                 if (options.Resume)
                 {
                     run.LastGood = net.SnapshotParameters();

@@ -102,16 +102,21 @@ namespace BackpropModule.Engine.Training
                 if (cancellation.IsCancellationRequested) return false;
                 int count = Math.Min(run.BatchSize, run.Count - run.Position);
                 long maskSeed = Layers.DropoutMask.BatchSeed(run.MaskEpochSeed, run.Position / run.BatchSize);
-                var r = run.Workspace.TrainBatch(train, run.Order, run.Position, count, maskSeed);
+                var r = run.Single != null ? run.Single.TrainBatch(train, run.Order, run.Position, count)
+                    : run.Workspace.TrainBatch(train, run.Order, run.Position, count, maskSeed);
                 // The verdict must be known before the first weight or optimizer state is written (a fused
                 // check would need a copy to roll back); the gradients were just written, so the scan reads cache.
-                string why = !IsFinite(r.Loss) || !DatasetChecks.AllFinite(run.Workspace.Gradients)
+                string why = !IsFinite(r.Loss) || !(run.Single?.GradientsFinite() ?? DatasetChecks.AllFinite(run.Workspace.Gradients))
                     ? "the loss is " + Format(r.Loss) + " or a gradient is not finite"
                     : run.Guard.Observe(r.Loss);
                 if (why != null) throw Diverged(run, why);
-                if (run.ClipNorm.HasValue) ClipByGlobalNorm(run.Workspace.Gradients, run.ClipNorm.Value);
-                run.Optimizer.Step(net, run.Workspace.Gradients);
-                run.Workspace.FoldStatistics();
+                if (run.Single != null) StepSingle(run);
+                else
+                {
+                    if (run.ClipNorm.HasValue) ClipByGlobalNorm(run.Workspace.Gradients, run.ClipNorm.Value);
+                    run.Optimizer.Step(net, run.Workspace.Gradients);
+                    run.Workspace.FoldStatistics();
+                }
                 run.ChangedSinceBest = true;
                 run.LossSum += r.Loss * count; run.Correct += r.Correct; run.Position += count;
                 run.Summary.SamplesSeen += count;
@@ -138,6 +143,7 @@ namespace BackpropModule.Engine.Training
         {
             // NOTE: a finite step can still overflow a weight; the next batch then sees a non-finite loss.
             // This once-per-epoch scan makes sure no epoch ends (checkpoint, best snapshot) on such weights.
+            run.Single?.WriteBack();
             if (!AllParametersFinite()) throw Diverged(run, "a step overflowed a weight to a non-finite value");
             int seen = run.Position;
             double trainSeconds = run.EpochClock.Elapsed.TotalSeconds;
@@ -193,6 +199,7 @@ namespace BackpropModule.Engine.Training
         private TrainingSummary Stopped(TrainingRun run)
         {
             run.Summary.StopReason = TrainingStopReason.Cancelled;
+            if (run.Position > 0) run.Single?.WriteBack(); // what the float run learned in this epoch is kept
             if (run.Position > 0) SetCheckpoint(run, run.Epoch - 1, midEpoch: true);
             return run.Summary;
         }

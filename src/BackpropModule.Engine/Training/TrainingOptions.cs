@@ -58,6 +58,12 @@ namespace BackpropModule.Engine.Training
         /// </summary>
         public LearningRateSchedule Schedule { get; set; }
 
+        /// <summary>
+        /// The arithmetic of the run; null takes the network's <see cref="Network.Precision"/>. Single rounds the
+        /// parameters (and the optimizer's state) to float when the run starts and trains in float.
+        /// </summary>
+        public NumericPrecision? Precision { get; set; }
+
         /// <summary>Resume even when the batch size, shuffling or data differ from the checkpoint's.</summary>
         public bool Force { get; set; }
 

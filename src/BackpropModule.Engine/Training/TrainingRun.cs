@@ -19,6 +19,8 @@ namespace BackpropModule.Engine.Training
         internal LearningRateSchedule Schedule;
         internal BatchWorkspace Workspace, ValidationWorkspace;
         internal DivergenceGuard Guard;
+        internal NumericPrecision Precision;
+        internal SingleTrainingState Single;   // the float copies of a Single run, else null
 
         // Where it stands: epoch Epoch, its first Position samples of Order done.
         internal int Epoch, Position, EpochStartPosition;

@@ -20,7 +20,10 @@ namespace BackpropModule.Commands
         [ValidateNotNull]
         public Network Network { get; set; }
 
-        /// <summary>Double (float64, matches Invoke-Forward to rounding; the default) or Single (float32, half the size).</summary>
+        /// <summary>
+        /// Double (float64, matches Invoke-Forward to rounding) or Single (float32, half the size). Default: the
+        /// network's precision (Single for a -Precision Single network, whose values are floats: nothing is lost).
+        /// </summary>
         [Parameter]
         public OnnxPrecision Precision { get; set; } = OnnxPrecision.Double;
 
@@ -39,10 +42,12 @@ namespace BackpropModule.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string type = Precision == OnnxPrecision.Double ? "float64" : "float32";
+            var precision = MyInvocation.BoundParameters.ContainsKey(nameof(Precision)) ? Precision
+                : Network.Precision == NumericPrecision.Single ? OnnxPrecision.Single : OnnxPrecision.Double;
+            string type = precision == OnnxPrecision.Double ? "float64" : "float32";
             string what = "ONNX model (" + type + ") of network " + Network.Architecture;
             if (!ShouldWrite(fullPath, what)) return;
-            Engine(() => OnnxExporter.Save(Network, fullPath, Precision, force: Force));
+            Engine(() => OnnxExporter.Save(Network, fullPath, precision, force: Force));
             WriteVerbose("Wrote " + what + " to " + fullPath + ".");
             if (PassThru)
                 WriteObject(new SavedFile(fullPath, "ONNX opset " + OnnxExporter.Opset.ToString(CultureInfo.InvariantCulture) + " (" + type + ")",

@@ -62,14 +62,23 @@ namespace BackpropModule.Commands
         [ValidateNotNull]
         public double[] Dropout { get; set; }
 
+        /// <summary>
+        /// How Start-Training computes by default: Double, or Single (float, about twice as fast). Single rounds
+        /// the weights to float; they are still stored as doubles.
+        /// </summary>
+        [Parameter]
+        public NumericPrecision Precision { get; set; } = NumericPrecision.Double;
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == GivenSet)
-                WriteObject(Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes, Dropout)));
-            else
-                WriteObject(Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale,
-                    HiddenLayerOptions.Create(System.Math.Max(0, LayerSizes.Length - 2), BatchNorm, Dropout))));
+            Network net = ParameterSetName == GivenSet
+                ? Engine(() => Network.FromValues(ParameterValueConverter.ConvertAll(Parameters), Activation, Output, LayerSizes, Dropout))
+                : Engine(() => new Network(LayerSizes, Activation, Output, WeightInit, WeightScale, Seed, BiasInit, BiasScale,
+                    HiddenLayerOptions.Create(System.Math.Max(0, LayerSizes.Length - 2), BatchNorm, Dropout)));
+            // Weights are drawn as in double (the same seed gives the same draws), then rounded.
+            Engine(() => net.InitializePrecision(Precision));
+            WriteObject(net);
         }
     }
 }

@@ -118,6 +118,13 @@ namespace BackpropModule.Commands
         [Parameter]
         public SwitchParameter Plot { get; set; }
 
+        /// <summary>
+        /// The arithmetic of this run: Single trains in float (parameters rounded to float first), Double in
+        /// double. Default: the network's Precision (Double unless created with -Precision Single).
+        /// </summary>
+        [Parameter]
+        public NumericPrecision Precision { get; set; }
+
         /// <summary>Write the network after the epoch records.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -142,6 +149,7 @@ namespace BackpropModule.Commands
                 BatchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
                 Shuffle = NoShuffle.IsPresent ? !NoShuffle.ToBool() : (bool?)null,
                 LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : (double?)null,
+                Precision = MyInvocation.BoundParameters.ContainsKey(nameof(Precision)) ? Precision : (NumericPrecision?)null,
             };
             object o = Optimizer is PSObject p ? p.BaseObject : Optimizer;
             if (o is IOptimizer optimizer) options.Optimizer = optimizer;
@@ -208,9 +216,9 @@ namespace BackpropModule.Commands
                 default: how = "Completed"; break;
             }
             return string.Format(CultureInfo.InvariantCulture,
-                "{0} after {1} epoch(s) ({2} in total); best epoch {3} with loss {4:G6}{5}; optimizer {6}; {7}.",
+                "{0} after {1} epoch(s) ({2} in total); best epoch {3} with loss {4:G6}{5}; optimizer {6}; {7}{8}.",
                 how, s.EpochsRun, s.EpochsCompleted, s.BestEpoch, s.BestLoss, s.RestoredBest ? ", whose weights were restored" : "",
-                s.Optimizer, s.Seed.HasValue ? "shuffle seed " + s.Seed.Value.ToString(CultureInfo.InvariantCulture) : "shuffling continued from the checkpoint");
+                s.Optimizer, s.Precision == NumericPrecision.Single ? "single precision; " : "", s.Seed.HasValue ? "shuffle seed " + s.Seed.Value.ToString(CultureInfo.InvariantCulture) : "shuffling continued from the checkpoint");
         }
 
         /// <inheritdoc/>

@@ -40,5 +40,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.AdaGrad"/>, bit-identical to the per-element formula.</remarks>
         protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
             Kernels.OptimizerMath.AdaGrad(w, g, decay, state[0], LearningRate, Epsilon);
+
+        internal override void UpdateSingle(float[] w, float[] g, float decay, float[][] state) =>
+            Kernels.OptimizerMathSingle.AdaGrad(w, g, decay, state[0], (float)LearningRate, (float)Epsilon);
     }
 }

@@ -99,5 +99,13 @@ namespace BackpropModule.Engine.Training.Optimizers
             double c1 = 1.0 / (1 - beta1Power), c2 = 1.0 / (1 - beta2Power);
             Kernels.OptimizerMath.Adam(w, g, decay, state[0], state[1], LearningRate, Beta1, Beta2, Epsilon, c1, c2);
         }
+
+        /// <remarks>The bias corrections come from the same double β powers, rounded to float once per step.</remarks>
+        internal override void UpdateSingle(float[] w, float[] g, float decay, float[][] state)
+        {
+            float c1 = (float)(1.0 / (1 - beta1Power)), c2 = (float)(1.0 / (1 - beta2Power));
+            Kernels.OptimizerMathSingle.Adam(w, g, decay, state[0], state[1], (float)LearningRate, (float)Beta1, (float)Beta2,
+                (float)(1 - Beta1), (float)(1 - Beta2), (float)Epsilon, c1, c2);
+        }
     }
 }

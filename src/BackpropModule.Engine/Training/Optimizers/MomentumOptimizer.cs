@@ -39,5 +39,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.Momentum"/>, bit-identical to the per-element formula.</remarks>
         protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
             Kernels.OptimizerMath.Momentum(w, g, decay, state[0], LearningRate, Momentum);
+
+        internal override void UpdateSingle(float[] w, float[] g, float decay, float[][] state) =>
+            Kernels.OptimizerMathSingle.Momentum(w, g, decay, state[0], (float)LearningRate, (float)Momentum);
     }
 }

@@ -18,7 +18,7 @@ namespace BackpropModule.Engine.Training.Optimizers
     /// does not include the penalty. One optimizer serves one network: its state is bound to the
     /// shapes of the parameters it first stepped.
     /// </remarks>
-    public abstract class OptimizerBase : IOptimizer
+    public abstract partial class OptimizerBase : IOptimizer
     {
         private double learningRate;
         private Tensor[][] slots;     // [slot][parameter]

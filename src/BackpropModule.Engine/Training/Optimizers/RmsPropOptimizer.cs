@@ -52,5 +52,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.RmsProp"/>, bit-identical to the per-element formula.</remarks>
         protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
             Kernels.OptimizerMath.RmsProp(w, g, decay, state[0], LearningRate, Decay, Epsilon);
+
+        internal override void UpdateSingle(float[] w, float[] g, float decay, float[][] state) =>
+            Kernels.OptimizerMathSingle.RmsProp(w, g, decay, state[0], (float)LearningRate, (float)Decay, (float)(1 - Decay), (float)Epsilon);
     }
 }

@@ -27,5 +27,8 @@ namespace BackpropModule.Engine.Training.Optimizers
         /// <remarks>Vectorised in <see cref="Kernels.OptimizerMath.Sgd"/>, bit-identical to the per-element formula.</remarks>
         protected override void Update(double[] w, double[] g, double decay, double[][] state) =>
             Kernels.OptimizerMath.Sgd(w, g, decay, LearningRate);
+
+        internal override void UpdateSingle(float[] w, float[] g, float decay, float[][] state) =>
+            Kernels.OptimizerMathSingle.Sgd(w, g, decay, (float)LearningRate);
     }
 }

@@ -1,0 +1,71 @@
+using System;
+
+namespace BackpropModule.Engine.Kernels
+{
+    /// <summary>
+    /// One float GEMM split into parts for <see cref="KernelThreads"/>, as <see cref="GemmJob"/> does for
+    /// doubles: part p computes a fixed block of columns (or rows) of C with the serial blocked kernel.
+    /// </summary>
+    /// <remarks>
+    /// Splits fall on micro-tile boundaries and a tile's arithmetic does not depend on where it sits,
+    /// so a parallel run gives exactly the bits of a serial one. One job object is cached per calling
+    /// thread, so a call allocates nothing in steady state.
+    /// </remarks>
+    internal sealed unsafe class GemmSingleJob : IPartitionedWork
+    {
+        [ThreadStatic] private static GemmSingleJob cached;
+
+        private GemmPath path;
+        private bool transA, transB, splitColumns;
+        private int m, n, k, lda, ldb, ldc, parts, unit;
+        private float alpha, beta;
+        private float[] a, b, c;
+
+        internal static void Run(GemmPath path, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
+            float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
+        {
+            var job = cached ?? (cached = new GemmSingleJob());
+            job.path = path; job.transA = transA; job.transB = transB;
+            job.m = m; job.n = n; job.k = k; job.alpha = alpha; job.beta = beta;
+            job.a = a; job.lda = lda; job.b = b; job.ldb = ldb; job.c = c; job.ldc = ldc;
+            // Split whichever dimension duplicates less packing (a transposed operand packs at about half speed).
+            double sharedA = (double)m * k * (transA ? 2 : 1), sharedB = (double)k * n * (transB ? 2 : 1);
+            job.splitColumns = sharedA <= sharedB;
+            job.unit = job.splitColumns ? MicroKernelsSingle.NR : MicroKernelsSingle.RowsPerTile(path);
+            int tiles = ((job.splitColumns ? n : m) + job.unit - 1) / job.unit;
+            job.parts = Math.Max(1, Math.Min(Math.Min(threads, KernelThreads.MaxThreads), tiles));
+            try
+            {
+                if (job.parts == 1) job.RunPart(0);
+                else KernelThreads.Run(job, job.parts);
+            }
+            finally
+            {
+                job.a = job.b = job.c = null;
+            }
+        }
+
+        /// <summary>Computes part p of C: tiles [p·T/parts, (p+1)·T/parts) along the split dimension.</summary>
+        public void RunPart(int part)
+        {
+            int size = splitColumns ? n : m;
+            int tiles = (size + unit - 1) / unit;
+            int from = Math.Min(size, (int)((long)tiles * part / parts) * unit);
+            int to = Math.Min(size, (int)((long)tiles * (part + 1) / parts) * unit);
+            if (to <= from) return;
+            fixed (float* pa = a, pb = b, pc = c)
+            {
+                if (splitColumns)
+                {
+                    float* bFrom = transB ? pb + from : pb + (long)from * ldb;
+                    GemmSingleBlocked.Run(path, transA, transB, m, to - from, k, alpha, pa, lda, bFrom, ldb, beta, pc + (long)from * ldc, ldc);
+                }
+                else
+                {
+                    float* aFrom = transA ? pa + (long)from * lda : pa + from;
+                    GemmSingleBlocked.Run(path, transA, transB, to - from, n, k, alpha, aFrom, lda, pb, ldb, beta, pc + from, ldc);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+# Pester 5 tests of single-precision training (-Precision Single on New-Network and Start-Training),
+# as pwsh users type them. Engine details (float kernels, bit-exact resume): tests/BackpropModule.Engine.Tests/Single.
+BeforeAll {
+    Import-Module "$PSScriptRoot/../out/BackpropModule/BackpropModule.psd1" -Force
+    function Show([scriptblock] $Script) { (& $Script | Out-String -Width 80) -replace '\x1b\[[0-9;]*m', '' }
+    function Test-AllFloat($Net) {
+        foreach ($p in $Net.Parameters) {
+            foreach ($v in $p.Value.To2DArray()) { if ([double][float]$v -ne $v) { return $false } }
+        }
+        $true
+    }
+    $script:spiral = New-Dataset -Kind Spiral -Seed 1
+}
+
+Describe 'New-Network -Precision' {
+    Context 'Given Single' {
+        It 'draws the weights of the seed, rounded to float' {
+            $double = New-Network 2, 20, 3 -Seed 4
+            $single = New-Network 2, 20, 3 -Seed 4 -Precision Single
+            $single.Precision | Should -Be 'Single'
+            $single.Version | Should -Be 0
+            Test-AllFloat $single | Should -BeTrue
+            Test-AllFloat $double | Should -BeFalse
+            $single.Parameters[0].Value[1, 2] | Should -Be ([double][float]$double.Parameters[0].Value[1, 2])
+        }
+        It 'rounds given parameters too' {
+            $net = New-Network -Parameters @{ W1 = @(@(0.1, 0.2), @(0.3, 0.4)); b1 = @(0.5, 0.6) } -Output Identity -Precision Single
+            $net.Parameters[0].Value[0, 0] | Should -Be ([double][float]0.1)
+            $net.Precision | Should -Be 'Single'
+        }
+        It 'shows the precision in the network view, within 80 columns' {
+            $text = Show { New-Network 784, 100, 10 -Seed 1 -Precision Single }
+            $text | Should -Match '79,510 \(Single\)'
+            ($text -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
+        }
+    }
+    Context 'Given no precision' {
+        It 'is Double and the view does not mention it' {
+            $net = New-Network 2, 5, 3 -Seed 1
+            $net.Precision | Should -Be 'Double'
+            Show { $net } | Should -Not -Match 'Single'
+        }
+        It 'refuses a precision that does not exist' {
+            { New-Network 2, 5, 3 -Precision Half } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
+        }
+    }
+}
+
+Describe 'Start-Training -Precision' {
+    Context 'Given the spiral' {
+        It 'reaches the accuracy of a double run' {
+            $results = foreach ($precision in 'Double', 'Single') {
+                $net = New-Network 2, 50, 3 -Seed 1
+                $last = $net | Start-Training $script:spiral -Epochs 150 -Optimizer Adam -LearningRate 0.01 -BatchSize 30 -Seed 2 -Precision $precision |
+                    Select-Object -Last 1
+                [pscustomobject]@{ Net = $net; Loss = $last.TrainingLoss; Accuracy = ($net | Test-Network -Data $script:spiral).Accuracy }
+            }
+            $results[0].Accuracy | Should -BeGreaterThan 0.9
+            $results[1].Accuracy | Should -BeGreaterOrEqual ($results[0].Accuracy - 0.03)
+            [math]::Abs($results[1].Loss - $results[0].Loss) | Should -BeLessThan (0.2 * $results[0].Loss)
+            Test-AllFloat $results[1].Net | Should -BeTrue
+            $results[1].Net.Precision | Should -Be 'Double'   # the option is for the run
+        }
+        It 'trains a Single network in float unless told otherwise' {
+            $net = New-Network 2, 20, 3 -Seed 3 -Precision Single
+            $null = $net | Start-Training $script:spiral -Epochs 2 -Seed 1
+            Test-AllFloat $net | Should -BeTrue
+            $null = $net | Start-Training $script:spiral -Epochs 1 -Seed 1 -Precision Double -Optimizer SGD
+            Test-AllFloat $net | Should -BeFalse
+        }
+        It 'says so in its verbose summary' {
+            $net = New-Network 2, 10, 3 -Seed 1 -Precision Single
+            $verbose = $net | Start-Training $script:spiral -Epochs 1 -Seed 3 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            "$verbose" | Should -Match 'single precision'
+        }
+        It 'resumes a Single run' {
+            $net = New-Network 2, 20, 3 -Seed 3 -Precision Single
+            $null = $net | Start-Training $script:spiral -Epochs 2 -Seed 1 -Optimizer Adam
+            $records = $net | Start-Training $script:spiral -Epochs 1 -Resume
+            $records.Epoch | Should -Be 3
+        }
+    }
+    Context 'Given a network trained in Single' {
+        BeforeAll {
+            $script:net = New-Network 2, 20, 3 -Seed 5 -Precision Single
+            $null = $script:net | Start-Training $script:spiral -Epochs 3 -Seed 1 -Optimizer Adam
+            $script:folder = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), [guid]::NewGuid().ToString('N'))).FullName
+        }
+        AfterAll { [System.IO.Directory]::Delete($script:folder, $true) }
+
+        It 'saves and imports its precision and weights' {
+            $path = [System.IO.Path]::Combine($script:folder, 'n.json')
+            $script:net | Save-Network -Path $path
+            $back = Import-Network -Path $path
+            $back.Precision | Should -Be 'Single'
+            for ($i = 0; $i -lt $back.Parameters.Count; $i++) {
+                $back.Parameters[$i].Value.BitwiseEquals($script:net.Parameters[$i].Value) | Should -BeTrue
+            }
+        }
+        It 'exports float32 ONNX by default and Excel as usual' {
+            $onnx = $script:net | Export-NetworkOnnx -Path ([System.IO.Path]::Combine($script:folder, 'n.onnx')) -PassThru
+            $onnx.Format | Should -Be 'ONNX opset 13 (float32)'
+            $xlsx = $script:net | Export-Workbook -Path ([System.IO.Path]::Combine($script:folder, 'n.xlsx')) -PassThru
+            $xlsx.Length | Should -BeGreaterThan 0
+        }
+        It 'checks its gradients in double' {
+            $x = $script:spiral.FeaturesTensor().Matrix.SubMatrix(0, 3, 0, 2)
+            $check = $script:net | Test-Gradient -InputObject $x -Target 0, 1, 2
+            $check.Passed | Should -BeTrue
+        }
+    }
+}
