@@ -18,8 +18,9 @@ namespace BackpropModule.Engine.Kernels
         [ThreadStatic] private static GemmJob cached;
 
         private GemmPath path;
-        private bool transA, transB, splitColumns;
-        private int m, n, k, lda, ldb, ldc, parts, unit;
+        private bool transA, transB;
+        private GemmSplit split;
+        private int m, n, k, lda, ldb, ldc;
         private double alpha, beta;
         private double[] a, b, c;
 
@@ -30,14 +31,11 @@ namespace BackpropModule.Engine.Kernels
             job.path = path; job.transA = transA; job.transB = transB;
             job.m = m; job.n = n; job.k = k; job.alpha = alpha; job.beta = beta;
             job.a = a; job.lda = lda; job.b = b; job.ldb = ldb; job.c = c; job.ldc = ldc;
-            job.splitColumns = SplitColumns(transA, transB, m, n, k);
-            job.unit = job.splitColumns ? MicroKernels.NR : MicroKernels.RowsPerTile(path);
-            int tiles = ((job.splitColumns ? n : m) + job.unit - 1) / job.unit;
-            job.parts = Math.Max(1, Math.Min(Math.Min(threads, KernelThreads.MaxThreads), tiles));
+            job.split = GemmSplit.For(transA, transB, m, n, k, threads, MicroKernels.NR, MicroKernels.RowsPerTile(path));
             try
             {
-                if (job.parts == 1) job.RunPart(0);
-                else KernelThreads.Run(job, job.parts);
+                if (job.split.Parts == 1) job.RunPart(0);
+                else KernelThreads.Run(job, job.split.Parts);
             }
             finally
             {
@@ -46,28 +44,13 @@ namespace BackpropModule.Engine.Kernels
             }
         }
 
-        /// <summary>
-        /// Split the columns (every part packs all of A) or the rows (every part packs all of B),
-        /// whichever duplicates less packing. A transposed operand packs at about half speed
-        /// (strided writes or short rows), so it counts double.
-        /// </summary>
-        private static bool SplitColumns(bool transA, bool transB, int m, int n, int k)
-        {
-            double sharedA = (double)m * k * (transA ? 2 : 1), sharedB = (double)k * n * (transB ? 2 : 1);
-            return sharedA <= sharedB;
-        }
-
         /// <summary>Computes part p of C: tiles [p·T/parts, (p+1)·T/parts) along the split dimension.</summary>
         public void RunPart(int part)
         {
-            int size = splitColumns ? n : m;
-            int tiles = (size + unit - 1) / unit;
-            int from = Math.Min(size, (int)((long)tiles * part / parts) * unit);
-            int to = Math.Min(size, (int)((long)tiles * (part + 1) / parts) * unit);
-            if (to <= from) return;
+            if (!split.Range(part, out int from, out int to)) return;
             fixed (double* pa = a, pb = b, pc = c)
             {
-                if (splitColumns)
+                if (split.Columns)
                 {
                     // Columns [from, to) of C need columns [from, to) of op(B).
                     double* bFrom = transB ? pb + from : pb + (long)from * ldb;

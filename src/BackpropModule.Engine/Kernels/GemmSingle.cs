@@ -67,25 +67,7 @@ namespace BackpropModule.Engine.Kernels
 
         internal static void Validate(bool transA, bool transB, int m, int n, int k,
             float[] a, int lda, float[] b, int ldb, float[] c, int ldc)
-        {
-            if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"Negative GEMM dimension m={m} n={n} k={k}.");
-            int aRows = transA ? k : m, aCols = transA ? m : k;
-            int bRows = transB ? n : k, bCols = transB ? k : n;
-            CheckBuffer("A", a, aRows, aCols, lda);
-            CheckBuffer("B", b, bRows, bCols, ldb);
-            CheckBuffer("C", c, m, n, ldc);
-            if (c != null && (ReferenceEquals(c, a) || ReferenceEquals(c, b)) && m * n > 0 && k > 0)
-                throw new ArgumentException("C must not alias A or B.");
-        }
-
-        private static void CheckBuffer(string name, float[] x, int rows, int cols, int ld)
-        {
-            if (rows == 0 || cols == 0) return;
-            if (x == null) throw new ArgumentNullException(name);
-            if (ld < Math.Max(1, rows)) throw new ArgumentException($"Leading dimension of {name} is {ld}, less than its {rows} rows.");
-            long needed = (long)ld * (cols - 1) + rows;
-            if (x.Length < needed) throw new ArgumentException($"{name} holds {x.Length} values; a {rows}x{cols} matrix with leading dimension {ld} needs {needed}.");
-        }
+            => GemmArguments.Validate(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
 
         /// <summary>The naive triple loop, summed in float in k order (the fast paths are tested against a double oracle too).</summary>
         internal static void Reference(bool transA, bool transB, int m, int n, int k, float alpha,

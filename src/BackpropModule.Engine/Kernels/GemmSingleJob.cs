@@ -16,8 +16,9 @@ namespace BackpropModule.Engine.Kernels
         [ThreadStatic] private static GemmSingleJob cached;
 
         private GemmPath path;
-        private bool transA, transB, splitColumns;
-        private int m, n, k, lda, ldb, ldc, parts, unit;
+        private bool transA, transB;
+        private GemmSplit split;
+        private int m, n, k, lda, ldb, ldc;
         private float alpha, beta;
         private float[] a, b, c;
 
@@ -28,16 +29,11 @@ namespace BackpropModule.Engine.Kernels
             job.path = path; job.transA = transA; job.transB = transB;
             job.m = m; job.n = n; job.k = k; job.alpha = alpha; job.beta = beta;
             job.a = a; job.lda = lda; job.b = b; job.ldb = ldb; job.c = c; job.ldc = ldc;
-            // Split whichever dimension duplicates less packing (a transposed operand packs at about half speed).
-            double sharedA = (double)m * k * (transA ? 2 : 1), sharedB = (double)k * n * (transB ? 2 : 1);
-            job.splitColumns = sharedA <= sharedB;
-            job.unit = job.splitColumns ? MicroKernelsSingle.NR : MicroKernelsSingle.RowsPerTile(path);
-            int tiles = ((job.splitColumns ? n : m) + job.unit - 1) / job.unit;
-            job.parts = Math.Max(1, Math.Min(Math.Min(threads, KernelThreads.MaxThreads), tiles));
+            job.split = GemmSplit.For(transA, transB, m, n, k, threads, MicroKernelsSingle.NR, MicroKernelsSingle.RowsPerTile(path));
             try
             {
-                if (job.parts == 1) job.RunPart(0);
-                else KernelThreads.Run(job, job.parts);
+                if (job.split.Parts == 1) job.RunPart(0);
+                else KernelThreads.Run(job, job.split.Parts);
             }
             finally
             {
@@ -48,14 +44,10 @@ namespace BackpropModule.Engine.Kernels
         /// <summary>Computes part p of C: tiles [p·T/parts, (p+1)·T/parts) along the split dimension.</summary>
         public void RunPart(int part)
         {
-            int size = splitColumns ? n : m;
-            int tiles = (size + unit - 1) / unit;
-            int from = Math.Min(size, (int)((long)tiles * part / parts) * unit);
-            int to = Math.Min(size, (int)((long)tiles * (part + 1) / parts) * unit);
-            if (to <= from) return;
+            if (!split.Range(part, out int from, out int to)) return;
             fixed (float* pa = a, pb = b, pc = c)
             {
-                if (splitColumns)
+                if (split.Columns)
                 {
                     float* bFrom = transB ? pb + from : pb + (long)from * ldb;
                     GemmSingleBlocked.Run(path, transA, transB, m, to - from, k, alpha, pa, lda, bFrom, ldb, beta, pc + (long)from * ldc, ldc);
