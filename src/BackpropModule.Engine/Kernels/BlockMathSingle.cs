@@ -1,0 +1,93 @@
+using System;
+using BackpropModule.Engine.Randomness;
+
+namespace BackpropModule.Engine.Kernels
+{
+    /// <summary>
+    /// The float twins of <see cref="Layers.BatchNormMath"/> and <see cref="Layers.DropoutMask"/> for the
+    /// single-precision training path, on column-major n × units arrays (one column per unit).
+    /// </summary>
+    /// <remarks>
+    /// NOTE: the per-column sums (μ, σ², Σ dy, Σ dy·x̂) are accumulated in double and the elementwise work is
+    /// float. A float sum of n terms loses up to n·2⁻²⁴ relative; the double sum costs nothing next to the
+    /// GEMMs (n·units adds against n·units·fanIn multiply-adds) and keeps the batch statistics, which the
+    /// running statistics are folded from, those of the float activations to double accuracy.
+    /// </remarks>
+    internal static class BlockMathSingle
+    {
+        /// <summary>
+        /// Training forward: μ = (1/N) Σ a, σ² = (1/N) Σ (a − μ)² (biased, two passes), s = 1/√(σ² + ε),
+        /// x̂ = (a − μ)·s and y = γ·x̂ + β. mean and variance (double, for folding) and invStd have one entry per unit.
+        /// </summary>
+        internal static void BatchNormForward(float[] a, int n, int units, float[] gamma, float[] beta, double epsilon,
+            double[] mean, double[] variance, float[] invStd, float[] xhat, float[] y)
+        {
+            for (int j = 0; j < units; j++)
+            {
+                int o = j * n;
+                double sum = 0;
+                for (int r = 0; r < n; r++) sum += a[o + r];
+                double mu = sum / n, sq = 0;
+                for (int r = 0; r < n; r++) { double d = a[o + r] - mu; sq += d * d; }
+                double v = sq / n;
+                mean[j] = mu; variance[j] = v;
+                float m = (float)mu, s = (float)(1.0 / Math.Sqrt(v + epsilon)), g = gamma[j], b = beta[j];
+                invStd[j] = s;
+                for (int r = 0; r < n; r++)
+                {
+                    float h = (a[o + r] - m) * s;
+                    xhat[o + r] = h;
+                    y[o + r] = g * h + b;
+                }
+            }
+        }
+
+        /// <summary>Inference forward with the network's (double) running statistics: y = γ·(a − μ_run)/√(σ²_run + ε) + β.</summary>
+        internal static void BatchNormInference(float[] a, int n, int units, float[] gamma, float[] beta, double epsilon,
+            double[] runningMean, double[] runningVariance, float[] y)
+        {
+            for (int j = 0; j < units; j++)
+            {
+                int o = j * n;
+                float m = (float)runningMean[j], s = (float)(1.0 / Math.Sqrt(runningVariance[j] + epsilon)), g = gamma[j], b = beta[j];
+                for (int r = 0; r < n; r++) y[o + r] = g * ((a[o + r] - m) * s) + b;
+            }
+        }
+
+        /// <summary>
+        /// Training backward from dy: dγ = Σ dy·x̂, dβ = Σ dy and dx = (γ·s/N)·(N·dy − Σ dy − x̂·Σ dy·x̂), the compact
+        /// form derived in <see cref="Layers.BatchNormMath.TrainingBackward"/>.
+        /// </summary>
+        internal static void BatchNormBackward(float[] dy, float[] xhat, int n, int units, float[] gamma, float[] invStd,
+            float[] dx, float[] dgamma, float[] dbeta)
+        {
+            for (int j = 0; j < units; j++)
+            {
+                int o = j * n;
+                double sumDy = 0, sumDyX = 0;
+                for (int r = 0; r < n; r++) { double d = dy[o + r]; sumDy += d; sumDyX += d * xhat[o + r]; }
+                dgamma[j] = (float)sumDyX;
+                dbeta[j] = (float)sumDy;
+                float k = (float)((double)gamma[j] * invStd[j] / n), fn = n, sd = (float)sumDy, sx = (float)sumDyX;
+                for (int r = 0; r < n; r++) dx[o + r] = k * (fn * dy[o + r] - sd - xhat[o + r] * sx);
+            }
+        }
+
+        /// <summary>
+        /// Fills mask[0..count) as <see cref="Layers.DropoutMask.Draw"/> does, from the same generator draws (u &lt; p
+        /// compared in double), so a float run drops exactly the units a double run of the same seed drops; the kept
+        /// value 1/(1 − p) is rounded to float.
+        /// </summary>
+        internal static void DrawDropout(SeededRandom rng, double rate, float[] mask, int count)
+        {
+            float keep = (float)(1.0 / (1.0 - rate));
+            for (int i = 0; i < count; i++) mask[i] = rng.NextDouble() < rate ? 0f : keep;
+        }
+
+        /// <summary>y = z ⊙ mask (also the backward dz = dy ⊙ mask).</summary>
+        internal static void ApplyDropout(float[] z, float[] mask, float[] y, int count)
+        {
+            for (int i = 0; i < count; i++) y[i] = z[i] * mask[i];
+        }
+    }
+}
