@@ -8,10 +8,12 @@ namespace BackpropModule.Engine.Kernels
     /// single-precision training path, on column-major n × units arrays (one column per unit).
     /// </summary>
     /// <remarks>
-    /// NOTE: the per-column sums (μ, σ², Σ dy, Σ dy·x̂) are accumulated in double and the elementwise work is
-    /// float. A float sum of n terms loses up to n·2⁻²⁴ relative; the double sum costs nothing next to the
-    /// GEMMs (n·units adds against n·units·fanIn multiply-adds) and keeps the batch statistics, which the
-    /// running statistics are folded from, those of the float activations to double accuracy.
+    /// NOTE: the inputs and outputs are float, the arithmetic in between double: the per-column sums (μ, σ²,
+    /// Σ dy, Σ dy·x̂) and the two subtractions that cancel, a − μ (a column far from 0 with a small spread) and
+    /// N·dy − Σ dy − x̂·Σ dy·x̂. In float each costs up to |μ|/σ ulps of x̂ or dx; in double every stored value is
+    /// the float nearest to the exact result, give or take one rounding. It costs nothing measurable next to the
+    /// GEMMs (a few operations per element against fanIn multiply-adds), and keeps the batch statistics, which
+    /// the running statistics are folded from, those of the float activations to double accuracy.
     /// </remarks>
     internal static class BlockMathSingle
     {
@@ -31,11 +33,12 @@ namespace BackpropModule.Engine.Kernels
                 for (int r = 0; r < n; r++) { double d = a[o + r] - mu; sq += d * d; }
                 double v = sq / n;
                 mean[j] = mu; variance[j] = v;
-                float m = (float)mu, s = (float)(1.0 / Math.Sqrt(v + epsilon)), g = gamma[j], b = beta[j];
-                invStd[j] = s;
+                double s = 1.0 / Math.Sqrt(v + epsilon);
+                float g = gamma[j], b = beta[j];
+                invStd[j] = (float)s;
                 for (int r = 0; r < n; r++)
                 {
-                    float h = (a[o + r] - m) * s;
+                    float h = (float)((a[o + r] - mu) * s);
                     xhat[o + r] = h;
                     y[o + r] = g * h + b;
                 }
@@ -49,8 +52,9 @@ namespace BackpropModule.Engine.Kernels
             for (int j = 0; j < units; j++)
             {
                 int o = j * n;
-                float m = (float)runningMean[j], s = (float)(1.0 / Math.Sqrt(runningVariance[j] + epsilon)), g = gamma[j], b = beta[j];
-                for (int r = 0; r < n; r++) y[o + r] = g * ((a[o + r] - m) * s) + b;
+                double mu = runningMean[j], s = 1.0 / Math.Sqrt(runningVariance[j] + epsilon);
+                float g = gamma[j], b = beta[j];
+                for (int r = 0; r < n; r++) y[o + r] = g * (float)((a[o + r] - mu) * s) + b;
             }
         }
 
@@ -68,8 +72,8 @@ namespace BackpropModule.Engine.Kernels
                 for (int r = 0; r < n; r++) { double d = dy[o + r]; sumDy += d; sumDyX += d * xhat[o + r]; }
                 dgamma[j] = (float)sumDyX;
                 dbeta[j] = (float)sumDy;
-                float k = (float)((double)gamma[j] * invStd[j] / n), fn = n, sd = (float)sumDy, sx = (float)sumDyX;
-                for (int r = 0; r < n; r++) dx[o + r] = k * (fn * dy[o + r] - sd - xhat[o + r] * sx);
+                double k = (double)gamma[j] * invStd[j] / n;
+                for (int r = 0; r < n; r++) dx[o + r] = (float)(k * ((double)n * dy[o + r] - sumDy - xhat[o + r] * sumDyX));
             }
         }
 
