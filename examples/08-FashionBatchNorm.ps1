@@ -10,9 +10,12 @@
 
     When Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist), the same pipeline
     runs on the built-in spiral dataset so the script always shows a complete run.
-    -Quick trains one epoch on the first 6,000 images (a few seconds).
+    -Quick trains one epoch on the first 6,000 images (a few seconds). -Precision Single trains in float
+    (New-Network -Precision Single); validation and Test-Network still predict in double.
 .EXAMPLE
     ./examples/08-FashionBatchNorm.ps1 -Seed 2
+.EXAMPLE
+    ./examples/08-FashionBatchNorm.ps1 -Precision Single
 #>
 param(
     [string] $Path = '/usr/share/datasets/fashion-mnist',
@@ -20,6 +23,8 @@ param(
     [double] $LearningRate = 0.002,
     [double[]] $Dropout = 0.2,
     [int] $Seed = 1,
+    [ValidateSet('Double', 'Single')]
+    [string] $Precision = 'Double',
     [switch] $Quick
 )
 
@@ -39,7 +44,7 @@ else {
 }
 if ($Quick) { $Epochs = 1 }
 
-$net = New-Network -LayerSizes $sizes -Activation ReLU -Output Softmax -BatchNorm -Dropout $Dropout -Seed $Seed
+$net = New-Network -LayerSizes $sizes -Activation ReLU -Output Softmax -BatchNorm -Dropout $Dropout -Seed $Seed -Precision $Precision
 $net | Out-Default
 $net.Chain | Out-Default
 
@@ -52,4 +57,4 @@ $clock.Stop()
 # Test-Network predicts in inference mode: BatchNorm uses the running statistics, Dropout keeps every unit.
 $evaluation = $net | Test-Network -Data $test
 $evaluation | Out-Default
-"Test accuracy {0:N4} after {1} epoch(s) in {2:N1} s (seed {3})." -f $evaluation.Accuracy, $Epochs, $clock.Elapsed.TotalSeconds, $Seed
+"Test accuracy {0:N4} after {1} epoch(s) in {2:N1} s (seed {3}, {4} precision)." -f $evaluation.Accuracy, $Epochs, $clock.Elapsed.TotalSeconds, $Seed, $Precision

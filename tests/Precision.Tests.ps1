@@ -80,6 +80,40 @@ Describe 'Start-Training -Precision' {
             $records.Epoch | Should -Be 3
         }
     }
+    Context 'Given a network with BatchNorm and Dropout' {
+        It 'reaches the accuracy of a double run' {
+            $results = foreach ($precision in 'Double', 'Single') {
+                $net = New-Network 2, 16, 16, 3 -BatchNorm -Dropout 0.1 -Seed 1 -Precision $precision
+                $last = $net | Start-Training $script:spiral -Epochs 150 -Optimizer Adam -LearningRate 0.01 -BatchSize 30 -Seed 2 |
+                    Select-Object -Last 1
+                [pscustomobject]@{ Net = $net; Loss = $last.TrainingLoss; Accuracy = ($net | Test-Network -Data $script:spiral).Accuracy }
+            }
+            $results[0].Accuracy | Should -BeGreaterThan 0.9
+            $results[1].Accuracy | Should -BeGreaterOrEqual ($results[0].Accuracy - 0.03)
+            [math]::Abs($results[1].Loss - $results[0].Loss) | Should -BeLessThan (0.2 * $results[0].Loss)
+            $results[1].Net.Precision | Should -Be 'Single'
+            Test-AllFloat $results[1].Net | Should -BeTrue
+            $results[1].Net.BatchNorm[0].RunningVariance[0, 0] | Should -Not -Be 1   # the statistics moved
+        }
+        It 'resumes a Single run through a saved file as if it had not stopped' {
+            $folder = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), [guid]::NewGuid().ToString('N'))).FullName
+            try {
+                $whole = New-Network 2, 16, 16, 3 -BatchNorm -Dropout 0.2 -Seed 4 -Precision Single
+                $null = $whole | Start-Training $script:spiral -Epochs 4 -Seed 3 -Optimizer Adam
+                $split = New-Network 2, 16, 16, 3 -BatchNorm -Dropout 0.2 -Seed 4 -Precision Single
+                $null = $split | Start-Training $script:spiral -Epochs 2 -Seed 3 -Optimizer Adam
+                $path = [System.IO.Path]::Combine($folder, 'n.json')
+                $split | Save-Network -Path $path
+                $back = Import-Network -Path $path
+                $null = $back | Start-Training $script:spiral -Epochs 2 -Resume
+                for ($i = 0; $i -lt $whole.Parameters.Count; $i++) {
+                    $back.Parameters[$i].Value.BitwiseEquals($whole.Parameters[$i].Value) | Should -BeTrue
+                }
+                $back.BatchNorm[1].RunningMean.BitwiseEquals($whole.BatchNorm[1].RunningMean) | Should -BeTrue
+            }
+            finally { [System.IO.Directory]::Delete($folder, $true) }
+        }
+    }
     Context 'Given a network trained in Single' {
         BeforeAll {
             $script:net = New-Network 2, 20, 3 -Seed 5 -Precision Single

@@ -1,8 +1,8 @@
 using System;
 using BackpropModule.Engine.Data;
-using BackpropModule.Engine.Kernels;
 using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Losses;
+using BackpropModule.Engine.Randomness;
 
 namespace BackpropModule.Engine.Training
 {
@@ -14,17 +14,27 @@ namespace BackpropModule.Engine.Training
     /// <remarks>
     /// All buffers are column-major float arrays, as the double workspace's tensors are. Rows are gathered
     /// from the dataset's store and rounded to float (byte codes through a float table), targets likewise.
-    /// Forward: a₀ = x·W₁ + b₁ (the GEMM reads the gathered XT transposed), z = f(a), …, y = g(a_L) with the
-    /// loss. Backward: δ_L = (y − t)/N; dW = zᵀ·δ, db = Σ rows of δ, dx = δ·Wᵀ, δ = dx ⊙ f′. Not thread-safe.
+    /// Blocks as in the double workspace: Affine → [BatchNorm] → activation → [Dropout], the output block
+    /// Affine → output function with the loss; parameters W, b[, γ, β] per block from
+    /// <see cref="NetworkBlock.FirstParameter"/>. Backward: δ_L = (y − t)/N; dW = xᵀ·δ, db = Σ rows of δ,
+    /// dx = δ·Wᵀ, then the mask, the activation's derivative and BatchNorm's backward give the δ below.
+    /// Not thread-safe.
     /// </remarks>
-    internal sealed class BatchWorkspaceSingle
+    internal sealed partial class BatchWorkspaceSingle
     {
+        private readonly Network net;
         private readonly float[][] parameters;
         private readonly int[] sizes;
+        private readonly NetworkBlock[] blocks;
         private readonly ActivationKind activation;
         private readonly OutputKind output;
         private readonly Buffers full;
-        private Buffers other;
+        private Buffers other, current;
+
+        /// <summary>Per block with BatchNorm: the last training batch's mean and biased variance (double, for folding) and 1/√(σ² + ε).</summary>
+        private readonly double[][] mean, variance;
+        private readonly float[][] invStd;
+        private readonly SeededRandom maskRng = new SeededRandom(0);
 
         /// <summary>The float buffers of one batch size n.</summary>
         private sealed class Buffers
@@ -32,37 +42,55 @@ namespace BackpropModule.Engine.Training
             internal readonly int N;
             internal readonly float[] XT, T;
             internal readonly float[][] A, Z, Delta, Dx;
+            /// <summary>Per hidden block with BatchNorm: x̂, γ·x̂ + β and its gradient; with dropout: the mask, z ⊙ mask and dL/dz. Null elsewhere.</summary>
+            internal readonly float[][] XHat, Bn, DBn, Mask, Drop, DZ;
 
-            internal Buffers(int[] sizes, int n)
+            internal Buffers(int[] sizes, NetworkBlock[] blocks, int n)
             {
                 N = n;
                 int layers = sizes.Length - 1;
                 XT = new float[sizes[0] * n];
                 T = new float[n * sizes[layers]];
                 A = new float[layers][]; Z = new float[layers][]; Delta = new float[layers][]; Dx = new float[layers][];
+                XHat = new float[layers][]; Bn = new float[layers][]; DBn = new float[layers][];
+                Mask = new float[layers][]; Drop = new float[layers][]; DZ = new float[layers][];
                 for (int i = 0; i < layers; i++)
                 {
-                    A[i] = new float[n * sizes[i + 1]];
-                    Z[i] = new float[n * sizes[i + 1]];
-                    Delta[i] = new float[n * sizes[i + 1]];
+                    int count = n * sizes[i + 1];
+                    A[i] = new float[count];
+                    Z[i] = new float[count];
+                    Delta[i] = new float[count];
                     Dx[i] = i > 0 ? new float[n * sizes[i]] : null;
+                    if (blocks[i].HasBatchNorm) { XHat[i] = new float[count]; Bn[i] = new float[count]; DBn[i] = new float[count]; }
+                    if (blocks[i].HasDropout) { Mask[i] = new float[count]; Drop[i] = new float[count]; DZ[i] = new float[count]; }
                 }
             }
         }
 
-        /// <summary>Buffers for batches of up to maxBatchSize samples, reading the parameters from the given float arrays (W1, b1, W2, …).</summary>
+        /// <summary>Buffers for batches of up to maxBatchSize samples, reading the parameters from the given float arrays (in <see cref="Network.Parameters"/> order).</summary>
         internal BatchWorkspaceSingle(Network network, float[][] parameterValues, int maxBatchSize)
         {
             if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize));
-            var net = network ?? throw new ArgumentNullException(nameof(network));
+            net = network ?? throw new ArgumentNullException(nameof(network));
             parameters = parameterValues ?? throw new ArgumentNullException(nameof(parameterValues));
+            if (parameters.Length != net.Parameters.Count)
+                throw new ArgumentException($"{parameters.Length} parameter arrays for a network of {net.Parameters.Count} parameters.", nameof(parameterValues));
             sizes = net.LayerSizes;
+            blocks = new NetworkBlock[net.Blocks.Count];
+            for (int i = 0; i < blocks.Length; i++) blocks[i] = net.Blocks[i];
             activation = net.Activation;
             output = net.Output;
             MaxBatchSize = maxBatchSize;
             Gradients = new float[parameters.Length][];
             for (int p = 0; p < parameters.Length; p++) Gradients[p] = new float[parameters[p].Length];
-            full = new Buffers(sizes, maxBatchSize);
+            full = current = new Buffers(sizes, blocks, maxBatchSize);
+            mean = new double[blocks.Length][]; variance = new double[blocks.Length][]; invStd = new float[blocks.Length][];
+            for (int i = 0; i < blocks.Length; i++)
+                if (blocks[i].HasBatchNorm)
+                {
+                    int u = blocks[i].Outputs;
+                    mean[i] = new double[u]; variance[i] = new double[u]; invStd[i] = new float[u];
+                }
         }
 
         /// <summary>Largest batch it takes.</summary>
@@ -74,22 +102,38 @@ namespace BackpropModule.Engine.Training
         private Buffers EnsureBatch(int n)
         {
             if (n <= 0 || n > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(n), $"Batch size {n} is outside 1..{MaxBatchSize}.");
-            if (n == MaxBatchSize) return full;
-            if (other == null || other.N != n) other = new Buffers(sizes, n);
-            return other;
+            if (n == MaxBatchSize) current = full;
+            else if (other != null && other.N == n) current = other;
+            else current = other = new Buffers(sizes, blocks, n);
+            return current;
         }
 
-        /// <summary>Forward and backward on samples order[start..start+n) of a dataset; gradients go to <see cref="Gradients"/>.</summary>
-        internal BatchResult TrainBatch(Dataset data, int[] order, int start, int n)
+        /// <summary>
+        /// Forward (training mode) and backward on samples order[start..start+n) of a dataset; gradients go to
+        /// <see cref="Gradients"/>, dropout masks are drawn from <paramref name="dropoutSeed"/> exactly as the double
+        /// workspace draws them. The network's running statistics move only with <see cref="FoldStatistics"/>.
+        /// </summary>
+        internal BatchResult TrainBatch(Dataset data, int[] order, int start, int n, long dropoutSeed = 0)
         {
             var buf = Gather(data, order, start, n);
-            var result = Forward(buf);
+            maskRng.Reseed(dropoutSeed);
+            var result = Forward(buf, training: true);
             Backward(buf);
             return result;
         }
 
-        /// <summary>Forward only, for loss and accuracy on samples start..start+n.</summary>
-        internal BatchResult EvaluateBatch(Dataset data, int start, int n) => Forward(Gather(data, null, start, n));
+        /// <summary>Forward only in inference mode (running statistics, every unit kept), for loss and accuracy on samples start..start+n.</summary>
+        internal BatchResult EvaluateBatch(Dataset data, int start, int n) => Forward(Gather(data, null, start, n), training: false);
+
+        /// <summary>
+        /// Folds the last training batch's statistics into the network's (double) running statistics, as
+        /// <see cref="BatchWorkspace.FoldStatistics"/> does. Call it once per step taken, after the step.
+        /// </summary>
+        internal void FoldStatistics()
+        {
+            for (int i = 0; i < blocks.Length; i++)
+                if (blocks[i].HasBatchNorm) blocks[i].BatchNorm.Fold(mean[i], variance[i], current.N);
+        }
 
         private Buffers Gather(Dataset data, int[] order, int start, int n)
         {
@@ -106,66 +150,6 @@ namespace BackpropModule.Engine.Training
                 for (int c = 0; c < outW; c++) td[r + c * n] = (float)targets[to + c];
             }
             return buf;
-        }
-
-        private BatchResult Forward(Buffers buf)
-        {
-            int n = buf.N, last = sizes.Length - 2;
-            for (int i = 0; i <= last; i++)
-            {
-                int fanIn = sizes[i], fanOut = sizes[i + 1];
-                float[] w = parameters[2 * i], a = buf.A[i];
-                if (i == 0) GemmSingle.Multiply(true, false, n, fanOut, fanIn, 1f, buf.XT, fanIn, w, fanIn, 0f, a, n);
-                else GemmSingle.Multiply(false, false, n, fanOut, fanIn, 1f, buf.Z[i - 1], n, w, fanIn, 0f, a, n);
-                VectorMathSingle.AddColumnBias(a, n, fanOut, parameters[2 * i + 1]);
-                if (i < last) ActivationForward(a, buf.Z[i]);
-            }
-            int k = sizes[last + 1];
-            double loss = OutputLossesSingle.ForwardWithLoss(output, buf.A[last], buf.Z[last], buf.T, n, k);
-            return new BatchResult { Count = n, Loss = loss, Correct = OutputLossesSingle.CountCorrect(buf.Z[last], buf.T, n, k) };
-        }
-
-        private void Backward(Buffers buf)
-        {
-            int n = buf.N, last = sizes.Length - 2;
-            float[] y = buf.Z[last];
-            VectorMathSingle.ScaledDifference(y, buf.T, (float)(1.0 / n), buf.Delta[last], y.Length);
-            for (int i = last; i >= 0; i--)
-            {
-                int fanIn = sizes[i], fanOut = sizes[i + 1];
-                float[] delta = buf.Delta[i], dW = Gradients[2 * i];
-                // dW = xᵀ·δ: for the first layer x = XTᵀ, so dW = XT·δ without a transpose.
-                if (i == 0) GemmSingle.Multiply(false, false, fanIn, fanOut, n, 1f, buf.XT, fanIn, delta, n, 0f, dW, fanIn);
-                else GemmSingle.Multiply(true, false, fanIn, fanOut, n, 1f, buf.Z[i - 1], n, delta, n, 0f, dW, fanIn);
-                VectorMathSingle.SumColumns(delta, n, fanOut, Gradients[2 * i + 1]);
-                if (i == 0) break;
-                // dx = δ·Wᵀ, then δ of the layer below = dx ⊙ f′(a).
-                float[] dx = buf.Dx[i];
-                GemmSingle.Multiply(false, true, n, fanIn, fanOut, 1f, delta, n, parameters[2 * i], fanIn, 0f, dx, n);
-                ActivationBackward(buf.A[i - 1], buf.Z[i - 1], dx, buf.Delta[i - 1]);
-            }
-        }
-
-        private void ActivationForward(float[] a, float[] z)
-        {
-            switch (activation)
-            {
-                case ActivationKind.ReLU: VectorMathSingle.Relu(a, z, a.Length); break;
-                case ActivationKind.Sigmoid: VectorMathSingle.Sigmoid(a, z, a.Length); break;
-                case ActivationKind.Tanh: VectorMathSingle.Tanh(a, z, a.Length); break;
-                default: throw new NotSupportedException($"Activation {activation} has no single-precision version.");
-            }
-        }
-
-        private void ActivationBackward(float[] a, float[] z, float[] dz, float[] da)
-        {
-            switch (activation)
-            {
-                case ActivationKind.ReLU: VectorMathSingle.ReluBackward(a, dz, da, a.Length); break;
-                case ActivationKind.Sigmoid: VectorMathSingle.SigmoidBackward(z, dz, da, z.Length); break;
-                case ActivationKind.Tanh: VectorMathSingle.TanhBackward(z, dz, da, z.Length); break;
-                default: throw new NotSupportedException($"Activation {activation} has no single-precision version.");
-            }
         }
     }
 }

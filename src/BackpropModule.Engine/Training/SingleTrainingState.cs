@@ -1,7 +1,6 @@
 using System;
 using BackpropModule.Engine.Data;
 using BackpropModule.Engine.Kernels;
-using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Training.Optimizers;
 
 namespace BackpropModule.Engine.Training
@@ -54,14 +53,9 @@ namespace BackpropModule.Engine.Training
             if (!(optimizer is OptimizerBase ob) || !ob.SupportsSingle)
                 throw new BackpropException(ErrorIds.PrecisionNotSupported, ErrorKind.InvalidArgument, optimizer,
                     $"The optimizer {optimizer?.Name} has no single-precision version; use SGD, Momentum, AdaGrad, RMSProp or Adam, or train with -Precision Double.");
-            // Only Affine layers (W, b) with an elementwise activation have a float version today.
+            // Every block has a float version (Affine, BatchNorm, the activations, Dropout), so the network is
+            // refused only for values float cannot hold.
             var ps = network.Parameters;
-            object[] layers = new object[network.Layers.Count];
-            for (int i = 0; i < layers.Length; i++) layers[i] = network.Layers[i];
-            bool affineOnly = !network.HasModes && ps.Count == 2 * layers.Length && Array.TrueForAll(layers, l => l is AffineLayer);
-            if (!affineOnly)
-                throw new BackpropException(ErrorIds.PrecisionNotSupported, ErrorKind.InvalidArgument, network,
-                    $"Single-precision training supports networks of Affine layers only; {network.Architecture} has other layers. Train it with -Precision Double.");
             foreach (var p in ps)
             {
                 double[] d = p.Value.Data;
@@ -86,8 +80,8 @@ namespace BackpropModule.Engine.Training
             return state;
         }
 
-        /// <summary>Forward and backward on one batch in float.</summary>
-        internal BatchResult TrainBatch(Dataset data, int[] order, int start, int n) => Workspace.TrainBatch(data, order, start, n);
+        /// <summary>Forward and backward on one batch in float, with the dropout masks of <paramref name="dropoutSeed"/>.</summary>
+        internal BatchResult TrainBatch(Dataset data, int[] order, int start, int n, long dropoutSeed) => Workspace.TrainBatch(data, order, start, n, dropoutSeed);
 
         /// <summary>True when every gradient of the last batch is finite.</summary>
         internal bool GradientsFinite()
@@ -113,12 +107,15 @@ namespace BackpropModule.Engine.Training
             return norm;
         }
 
-        /// <summary>One optimizer step in float on the float parameters (the network is not touched until <see cref="WriteBack"/>).</summary>
+        /// <summary>One optimizer step in float on the float parameters (the network's parameters are not touched until <see cref="WriteBack"/>), then the batch's BatchNorm statistics are folded into the network's running statistics.</summary>
         internal void Step()
         {
             optimizer.AdvanceStep();
             var grads = Workspace.Gradients;
             for (int p = 0; p < values.Length; p++) optimizer.UpdateSingle(values[p], grads[p], decay[p], slots[p]);
+            // NOTE: the running statistics are not parameters and stay double on the network: they move now, with
+            // the step, as in a double run, so snapshots, checkpoints and restores of the network need no write-back.
+            Workspace.FoldStatistics();
         }
 
         /// <summary>Widens the float parameters and optimizer state into the network and the optimizer (exact), marking the network updated.</summary>

@@ -102,7 +102,7 @@ namespace BackpropModule.Engine.Training
                 if (cancellation.IsCancellationRequested) return false;
                 int count = Math.Min(run.BatchSize, run.Count - run.Position);
                 long maskSeed = Layers.DropoutMask.BatchSeed(run.MaskEpochSeed, run.Position / run.BatchSize);
-                var r = run.Single != null ? run.Single.TrainBatch(train, run.Order, run.Position, count)
+                var r = run.Single != null ? run.Single.TrainBatch(train, run.Order, run.Position, count, maskSeed)
                     : run.Workspace.TrainBatch(train, run.Order, run.Position, count, maskSeed);
                 // The verdict must be known before the first weight or optimizer state is written (a fused
                 // check would need a copy to roll back); the gradients were just written, so the scan reads cache.
