@@ -5,10 +5,12 @@ using BackpropModule.Engine.Kernels;
 
 namespace BackpropModule.Benchmarks
 {
-    /// <summary>Stopwatch medians of the float GEMM at the training shapes, one and two threads (<c>--gemm-single [reps]</c>).</summary>
+    /// <summary>Stopwatch medians of the float (<c>--gemm-single [reps]</c>) or double (<c>--gemm [reps]</c>) GEMM at the training shapes, one and two threads.</summary>
     public static class GemmSingleTiming
     {
-        public static void Run(int reps)
+        public static void Run(int reps) => Run(reps, single: true);
+
+        public static void Run(int reps, bool single)
         {
             var shapes = new (string Name, int M, int N, int K, bool TA, bool TB)[]
             {
@@ -22,6 +24,7 @@ namespace BackpropModule.Benchmarks
                 float[] a = Enumerable.Range(0, s.M * s.K).Select(_ => (float)rng.NextDouble()).ToArray();
                 float[] b = Enumerable.Range(0, s.K * s.N).Select(_ => (float)rng.NextDouble()).ToArray();
                 float[] c = new float[s.M * s.N];
+                double[] ad = a.Select(v => (double)v).ToArray(), bd = b.Select(v => (double)v).ToArray(), cd = new double[c.Length];
                 int lda = s.TA ? s.K : s.M, ldb = s.TB ? s.N : s.K;
                 foreach (int threads in new[] { 1, 2 })
                 {
@@ -31,11 +34,14 @@ namespace BackpropModule.Benchmarks
                     {
                         var sw = Stopwatch.StartNew();
                         for (int i = 0; i < inner; i++)
-                            GemmSingle.Multiply(Gemm.DefaultPath, threads, s.TA, s.TB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.M);
+                        {
+                            if (single) GemmSingle.Multiply(Gemm.DefaultPath, threads, s.TA, s.TB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.M);
+                            else Gemm.Multiply(Gemm.DefaultPath, threads, s.TA, s.TB, s.M, s.N, s.K, 1.0, ad, lda, bd, ldb, 0.0, cd, s.M);
+                        }
                         t[r] = sw.Elapsed.TotalSeconds / inner;
                     }
                     double med = GradientCheckTiming.Median(t);
-                    Console.WriteLine($"{s.Name,-26} {threads} thread(s): {med * 1e6,8:F1} µs, {2.0 * s.M * s.N * s.K / med / 1e9,6:F1} GFLOPS (best {2.0 * s.M * s.N * s.K / t.Min() / 1e9:F1})");
+                    Console.WriteLine($"{(single ? "float " : "double")} {s.Name,-26} {threads} thread(s): {med * 1e6,8:F1} µs, {2.0 * s.M * s.N * s.K / med / 1e9,6:F1} GFLOPS (best {2.0 * s.M * s.N * s.K / t.Min() / 1e9:F1})");
                 }
             }
         }

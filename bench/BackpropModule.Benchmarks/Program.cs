@@ -23,6 +23,11 @@ namespace BackpropModule.Benchmarks
                 EpochPhasesSingle.Run(args.Length > 1 ? int.Parse(args[1]) : 6);
                 return;
             }
+            if (args.Length > 0 && args[0] == "--gemm")
+            {
+                GemmSingleTiming.Run(args.Length > 1 ? int.Parse(args[1]) : 15, single: false);
+                return;
+            }
             if (args.Length > 0 && args[0] == "--gemm-single")
             {
                 GemmSingleTiming.Run(args.Length > 1 ? int.Parse(args[1]) : 15);

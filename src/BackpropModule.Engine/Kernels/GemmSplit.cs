@@ -21,6 +21,7 @@ namespace BackpropModule.Engine.Kernels
         /// Splits the dimension that duplicates less packing; a transposed operand packs at about half
         /// speed (strided writes or short rows), so it counts double.
         /// </summary>
+        /// <param name="threads">Threads asked for (at most <see cref="KernelThreads.MaxThreads"/> are used).</param>
         /// <param name="columnsPerTile">The micro-kernel's NR (tile width along n).</param>
         /// <param name="rowsPerTile">The micro-kernel's rows per tile along m on this path.</param>
         internal static GemmSplit For(bool transA, bool transB, int m, int n, int k, int threads, int columnsPerTile, int rowsPerTile)
