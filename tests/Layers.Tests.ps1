@@ -58,6 +58,28 @@ Describe 'New-Network -BatchNorm -Dropout' {
             $net.BatchNorm[0].Gamma.Value.ToArray()[0] | Should -Be @(2, 3)
         }
 
+        It 'takes RunningMeanK and RunningVarianceK, so a trained network rebuilt from its parts predicts the same' {
+            $trained = New-Network 2, 6, 3 -BatchNorm -Seed 2
+            $null = $trained | Start-Training -TrainingData $spiral -Epochs 2 -BatchSize 10 -Seed 1
+            $parts = @{}
+            foreach ($p in $trained.Parameters) { $parts[$p.Name] = $p.Value }
+            $parts.RunningMean1 = $trained.BatchNorm[0].RunningMean.ToArray()[0]
+            $parts.RunningVariance1 = $trained.BatchNorm[0].RunningVariance
+            $rebuilt = New-Network -Parameters $parts
+            $expected = ($trained | Invoke-Forward $spiral -Inference).Output.ToArray()
+            ($rebuilt | Invoke-Forward $spiral -Inference).Output.ToArray() | Should -Be $expected
+        }
+
+        It 'sets running statistics with Set-NetworkParameter and refuses a negative variance, changing nothing' {
+            $net = New-Network 2, 6, 3 -BatchNorm -Seed 2
+            $net | Set-NetworkParameter RunningVariance1 (1..6)
+            $net.BatchNorm[0].RunningVariance.ToArray()[0] | Should -Be (1..6)
+            { $net | Set-NetworkParameter -Parameters @{ W2 = [double[][]]@(, @(0, 0, 0)) * 6; RunningVariance1 = 1, 1, -1, 1, 1, 1 } } |
+                Should -Throw -ErrorId 'RunningStatisticsInvalid,*'
+            $net.BatchNorm[0].RunningVariance.ToArray()[0] | Should -Be (1..6)
+            $net.Parameters[4].Value.ToArray()[0][0] | Should -Not -Be 0
+        }
+
         It 'refuses gamma1 without beta1' {
             { New-Network -Parameters @{ W1 = @(@(1, 2), @(3, 4)); b1 = 0, 0; gamma1 = 2, 3; W2 = @(@(1), @(-1)); b2 = @(0.1) } } |
                 Should -Throw -ErrorId 'ParameterMissing,*'

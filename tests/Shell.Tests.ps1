@@ -40,6 +40,8 @@ BeforeDiscovery {
         @{ Line = 'Test-Gradient -Network $deep -ParameterName b'; Expected = 'b1', 'b2', 'b3' }
         @{ Line = '$deep | Set-NetworkParameter -Name '; Expected = 'W1', 'b1', 'W2', 'b2', 'W3', 'b3' }
         @{ Line = 'Set-NetworkParameter -Network $deep -Name W'; Expected = 'W1', 'W2', 'W3' }
+        @{ Line = '$normed | Set-NetworkParameter -Name R'; Expected = 'RunningMean1', 'RunningVariance1' }
+        @{ Line = '$normed | Test-Gradient -ParameterName '; Expected = 'W1', 'b1', 'gamma1', 'beta1', 'W2', 'b2' }
     )
     $pipedCommands = @(
         @{ Command = 'Invoke-Forward'; Arguments = @{ InputObject = 1, 2 } }
@@ -84,6 +86,7 @@ BeforeAll {
     $bnGrad = $bnPass | Invoke-Backward
     # Completion sees the session's variables, as at the prompt: global ones.
     $global:deep = New-Network 2, 3, 3, 2 -Seed 1
+    $global:normed = New-Network 2, 3, 2 -BatchNorm -Seed 1
     $idxFolder = [System.IO.Path]::Combine($TestDrive, 'idx')
     $null = [System.IO.Directory]::CreateDirectory($idxFolder)
     foreach ($set in 'train', 'digits') {

@@ -50,15 +50,8 @@ namespace BackpropModule.Engine
             if (bn == null)
                 throw new BackpropException(ErrorIds.RunningStatisticsInvalid, ErrorKind.InvalidArgument, block,
                     $"Block {block} has no BatchNorm; the blocks with BatchNorm are {string.Join(", ", batchNormLayers.Select(b => b.Block))}.");
-            foreach (var (name, t) in new[] { (bn.RunningMeanName, mean), (bn.RunningVarianceName, variance) })
-            {
-                if (t == null || t.Rows != 1 || t.Columns != bn.Units)
-                    throw new BackpropException(ErrorIds.RunningStatisticsInvalid, ErrorKind.InvalidData, t,
-                        $"{name} must be 1x{bn.Units}; got {t?.Shape ?? "nothing"}.");
-                if (t.FindNonFinite() != null || (ReferenceEquals(t, variance) && t.Data.Any(v => v < 0)))
-                    throw new BackpropException(ErrorIds.RunningStatisticsInvalid, ErrorKind.InvalidData, t,
-                        $"{name} must be finite" + (ReferenceEquals(t, variance) ? " and not negative." : "."));
-            }
+            CheckStatistic(bn.RunningMeanName, mean, bn.Units, false);
+            CheckStatistic(bn.RunningVarianceName, variance, bn.Units, true);
             mean.CopyTo(bn.RunningMean);
             variance.CopyTo(bn.RunningVariance);
         }

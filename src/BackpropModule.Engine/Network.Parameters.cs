@@ -12,51 +12,65 @@ namespace BackpropModule.Engine
     public sealed partial class Network
     {
         /// <summary>
-        /// Replaces the values of one or more parameters (by name: W1, b1, …; case-insensitive).
+        /// Replaces the values of one or more parameters (by name: W1, b1, …; case-insensitive) and, for a network
+        /// with BatchNorm, running statistics (RunningMeanK, RunningVarianceK).
         /// Everything is validated before anything is copied, so on refusal the network is bit for
         /// bit unchanged; on success <see cref="Version"/> increments once.
         /// </summary>
-        /// <exception cref="BackpropException">ParameterNotFound, ParameterDuplicate, ParameterShapeMismatch or ParameterNotFinite.</exception>
+        /// <exception cref="BackpropException">ParameterNotFound, ParameterDuplicate, ParameterShapeMismatch, ParameterNotFinite or RunningStatisticsInvalid.</exception>
         public void SetParameters(IReadOnlyList<KeyValuePair<string, Tensor>> values)
         {
             if (values == null) throw new ArgumentNullException(nameof(values));
+            var statistics = CheckStatistics(values.Where(v => IsStatisticName(v.Key)));
             var targets = new Parameter[values.Count];
             for (int i = 0; i < values.Count; i++)
             {
                 string name = values[i].Key;
+                if (IsStatisticName(name)) continue;
                 Parameter p = FindParameter(name) ?? throw new BackpropException(ErrorIds.ParameterNotFound, ErrorKind.ObjectNotFound, name,
-                    $"The network has no parameter '{name}'; it has {string.Join(", ", parameters.Select(q => q.Name))}.");
+                    $"The network has no parameter '{name}'; it has {string.Join(", ", parameters.Select(q => q.Name))}"
+                    + string.Concat(batchNormLayers.Select(b => $", {b.RunningMeanName}, {b.RunningVarianceName}")) + ".");
                 if (Array.IndexOf(targets, p) >= 0)
                     throw new BackpropException(ErrorIds.ParameterDuplicate, ErrorKind.InvalidArgument, name, $"Parameter {p.Name} is given twice.");
                 CheckValue(p.Name, values[i].Value, p.Value.Rows, p.Value.Columns);
                 targets[i] = p;
             }
             for (int i = 0; i < targets.Length; i++)
-                Array.Copy(values[i].Value.Data, targets[i].Value.Data, targets[i].Value.Count);
-            if (targets.Length > 0) Version++;
+                if (targets[i] != null) Array.Copy(values[i].Value.Data, targets[i].Value.Data, targets[i].Value.Count);
+            WriteStatistics(statistics);
+            // Running statistics change what an inference pass gives, so they make older passes stale too.
+            if (values.Count > 0) Version++;
         }
 
         /// <summary>
         /// A network whose parameters are the given values (W1, b1, …, WL, bL, all of them; copied).
         /// The layer sizes are read from the shapes: W1 is inputs × units1, Wi is unitsᵢ₋₁ × unitsᵢ,
         /// bi is 1 × unitsᵢ. With <paramref name="layerSizes"/>, the shapes must match them too.
-        /// gammaK and betaK (both, 1 × unitsₖ) put BatchNorm in hidden block K (running statistics 0 and 1);
+        /// gammaK and betaK (both, 1 × unitsₖ) put BatchNorm in hidden block K, its running statistics 0 and 1 unless
+        /// RunningMeanK and RunningVarianceK (1 × unitsₖ, finite, the variance ≥ 0; either may be given alone) say otherwise;
         /// <paramref name="dropout"/> gives the hidden blocks' dropout rates as New-Network -Dropout does.
         /// </summary>
         /// <exception cref="BackpropException">ParameterMissing, ParameterNotFound, ParameterDuplicate, ParameterShapeMismatch,
-        /// ParameterNotFinite, DropoutRateInvalid or LayerOptionsMismatch.</exception>
+        /// ParameterNotFinite, RunningStatisticsInvalid, DropoutRateInvalid or LayerOptionsMismatch.</exception>
         public static Network FromValues(IReadOnlyList<KeyValuePair<string, Tensor>> values, ActivationKind activation, OutputKind output,
             IReadOnlyList<int> layerSizes = null, IReadOnlyList<double> dropout = null)
         {
             if (values == null) throw new ArgumentNullException(nameof(values));
             var byName = new Dictionary<string, Tensor>(StringComparer.OrdinalIgnoreCase);
             var norm = new Dictionary<string, Tensor>(StringComparer.OrdinalIgnoreCase);
+            var statistics = new List<KeyValuePair<string, Tensor>>();
             foreach (var kv in values)
             {
+                if (IsStatisticName(kv.Key))
+                {
+                    statistics.Add(new KeyValuePair<string, Tensor>(kv.Key, kv.Value ?? throw new BackpropException(
+                        ErrorIds.ParameterValueNotConvertible, ErrorKind.InvalidArgument, kv.Key, $"The value of {kv.Key} is null.")));
+                    continue;
+                }
                 bool normName = NormBlock(kv.Key) > 0;
                 if (!IsParameterName(kv.Key) && !normName)
                     throw new BackpropException(ErrorIds.ParameterNotFound, ErrorKind.InvalidArgument, kv.Key,
-                        $"'{kv.Key}' is not a parameter name; use W1, b1, W2, b2, … (weights Wi, biases bi, layers numbered from 1), and gammaK, betaK for BatchNorm.");
+                        $"'{kv.Key}' is not a parameter name; use W1, b1, W2, b2, … (weights Wi, biases bi, layers numbered from 1), and gammaK, betaK (RunningMeanK, RunningVarianceK) for BatchNorm.");
                 var into = normName ? norm : byName;
                 if (into.ContainsKey(kv.Key))
                     throw new BackpropException(ErrorIds.ParameterDuplicate, ErrorKind.InvalidArgument, kv.Key, $"Parameter {kv.Key} is given twice.");
@@ -90,7 +104,9 @@ namespace BackpropModule.Engine
                 ordered.Add(norm["beta" + i]);
             }
             var rates = HiddenLayerOptions.Create(layerCount - 1, false, dropout).DropoutRates;
-            return new Network(sizes, activation, output, ordered, WeightInitKind.Default, 0, new HiddenLayerOptions(batchNorm, rates)) { FromGivenValues = true };
+            var network = new Network(sizes, activation, output, ordered, WeightInitKind.Default, 0, new HiddenLayerOptions(batchNorm, rates)) { FromGivenValues = true };
+            WriteStatistics(network.CheckStatistics(statistics));
+            return network;
         }
 
         /// <summary>K for gammaK or betaK, else 0.</summary>

@@ -45,6 +45,10 @@ $parameterNameCompleter = {
     $network = if ($source -is [BackpropModule.Engine.Network]) { $source }
     elseif ($source -is [BackpropModule.Engine.Gradients]) { $source.Network }
     $names = if ($network) { foreach ($p in $network.Parameters) { $p.Name } } else { 'W1', 'b1', 'W2', 'b2' }
+    # Set-NetworkParameter also sets BatchNorm running statistics; Test-Gradient checks parameters only.
+    if ($network -and $commandName -eq 'Set-NetworkParameter') {
+        $names = @($names) + @(foreach ($bn in $network.BatchNorm) { $bn.RunningMeanName; $bn.RunningVarianceName })
+    }
     $names | Where-Object { $_ -like "$wordToComplete*" } |
         ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }
 }

@@ -21,6 +21,11 @@ namespace BackpropModule.Engine.Kernels
         /// Splits the dimension that duplicates less packing; a transposed operand packs at about half
         /// speed (strided writes or short rows), so it counts double.
         /// </summary>
+        /// <param name="transA">A is read transposed.</param>
+        /// <param name="transB">B is read transposed.</param>
+        /// <param name="m">Rows of the product.</param>
+        /// <param name="n">Columns of the product.</param>
+        /// <param name="k">The inner dimension.</param>
         /// <param name="threads">Threads asked for (at most <see cref="KernelThreads.MaxThreads"/> are used).</param>
         /// <param name="columnsPerTile">The micro-kernel's NR (tile width along n).</param>
         /// <param name="rowsPerTile">The micro-kernel's rows per tile along m on this path.</param>

@@ -185,7 +185,7 @@ namespace BackpropModule.Engine.Training
         }
 
         /// <summary>
-        /// <see cref="TrainBatch(double[], double[], int[], int, int)"/> on a dataset's samples; the rows are
+        /// <see cref="TrainBatch(double[], double[], int[], int, int, long)"/> on a dataset's samples; the rows are
         /// read from its store as they are (compact byte codes are converted while they are gathered).
         /// </summary>
         public BatchResult TrainBatch(Dataset data, int[] order, int start, int n, long dropoutSeed = 0)

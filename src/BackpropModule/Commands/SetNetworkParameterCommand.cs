@@ -9,7 +9,7 @@ using BackpropModule.Infrastructure;
 namespace BackpropModule.Commands
 {
     /// <summary>
-    /// Set-NetworkParameter: replaces the values of one or more parameters (W1, b1, …) in place.
+    /// Set-NetworkParameter: replaces the values of one or more parameters (W1, b1, …), or BatchNorm running statistics, in place.
     /// All values are converted and checked before any is written, so on refusal the network is
     /// unchanged; on success its Version steps once and older passes and gradients become stale.
     /// </summary>
@@ -24,7 +24,7 @@ namespace BackpropModule.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public Network Network { get; set; }
 
-        /// <summary>The parameter's name, e.g. W1 or b2.</summary>
+        /// <summary>The parameter's name, e.g. W1 or b2, or a running statistic such as RunningMean1.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = OneSet)]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
