@@ -87,7 +87,7 @@ namespace BackpropModule.Engine.Tests.Training
         }
 
         [Fact]
-        public void ConcurrentUpdatesOfOneNetworkAreAllApplied()
+        public async Task ConcurrentUpdatesOfOneNetworkAreAllApplied()
         {
             // Four threads each apply the same gradients 500 times with force: every step subtracts the same η·dW,
             // so whatever the interleaving the result must equal 2,000 steps in a row, bit for bit.
@@ -102,7 +102,7 @@ namespace BackpropModule.Engine.Tests.Training
                 for (int i = 0; i < 500; i++) NetworkUpdate.Apply(net, grad, null, 1e-4, force: true);
             }, TaskCreationOptions.LongRunning)).ToArray();
             go.Set();
-            Task.WaitAll(tasks);
+            await Task.WhenAll(tasks);
             Assert.Equal(start + 2000, net.Version);
             for (int p = 0; p < net.Parameters.Count; p++) Assert.True(sequential.Parameters[p].Value.BitwiseEquals(net.Parameters[p].Value));
         }
