@@ -173,6 +173,25 @@ Describe 'Export-Plot of a network with BatchNorm and Dropout' {
         (Get-FileHash $c).Hash | Should -Not -Be (Get-FileHash $a).Hash
     }
 
+    It 'draws one sample of a forward pass as a diagram, refusing a sample the pass does not have' {
+        $pass = $bnNet | Invoke-Forward $data -Seed 2
+        $path = Join-Path $folder 'pass.png'
+        ($pass | Export-Plot -Path $path -Sample 3 -PassThru).Contents | Should -BeLike '*(NetworkDiagram, 800x600)*'
+        $missing = Join-Path $folder 'missing.png'
+        { $pass | Export-Plot -Path $missing -Sample $pass.BatchSize } | Should -Throw -ErrorId 'PlotSampleOutOfRange,*'
+        Test-Path -LiteralPath $missing | Should -BeFalse
+    }
+
+    It 'warns when the pass is older than the network, or -Sample has no pass to pick from' {
+        $net = $bnNet.Copy()
+        $pass = $net | Invoke-Forward $data -Seed 2
+        $net | Set-NetworkParameter b2 (0, 0, 0, 0, 0, 0)
+        $pass | Export-Plot -Path (Join-Path $folder 'stale.png') -WarningVariable stale -WarningAction SilentlyContinue
+        "$stale" | Should -BeLike '*updated after this pass*'
+        $net | Export-Plot -Path (Join-Path $folder 'net.png') -Sample 1 -WarningVariable unused -WarningAction SilentlyContinue
+        "$unused" | Should -BeLike '*-Sample*not used*'
+    }
+
     It 'draws the gradients of a training pass as a diagram' {
         $path = Join-Path $folder 'g.png'
         $bnNet | Invoke-Forward $data -Seed 2 | Invoke-Backward | Export-Plot -Path $path

@@ -15,5 +15,7 @@ namespace BackpropModule.Engine
         public const string PlotUnsupportedOnThisPlatform = "PlotUnsupportedOnThisPlatform";
         /// <summary>The network is too large for a diagram (more than the allowed units in a layer).</summary>
         public const string PlotNetworkTooLarge = "PlotNetworkTooLarge";
+        /// <summary>Export-Plot -Sample names a row the forward pass does not have.</summary>
+        public const string PlotSampleOutOfRange = "PlotSampleOutOfRange";
     }
 }

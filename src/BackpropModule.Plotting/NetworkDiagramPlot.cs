@@ -35,7 +35,9 @@ namespace BackpropModule.Plotting
         /// <param name="values">The parameters in network order (W1, b1, [gamma1, beta1,] W2, …), or their gradients.</param>
         /// <param name="what">"weight" or "gradient", for the title and legend.</param>
         /// <param name="options">Size and title.</param>
-        internal static byte[] Render(Network network, IReadOnlyList<Tensor> values, string what, PlotOptions options)
+        /// <param name="units">For one sample of a forward pass: what each unit passes on (its fill, and a label when the
+        /// layers are short) and which units the pass's dropout mask dropped (greyed, crossed, their edges grey).</param>
+        internal static byte[] Render(Network network, IReadOnlyList<Tensor> values, string what, PlotOptions options, PassUnits units = null)
         {
             Check(network);
             int[] sizes = network.LayerSizes;
@@ -68,6 +70,12 @@ namespace BackpropModule.Plotting
                 var line = plot.Add.Line(x1, y1, x2, y2);
                 line.LineColor = (e.Value >= 0 ? Positive : Negative).WithAlpha(0.15 + 0.85 * e.Strength);
                 line.LineWidth = (float)(0.3 + widthScale * e.Strength);
+                // A dropped unit sends nothing on: its edges carry no signal in this pass.
+                if (units != null && units.IsDropped(e.Layer, e.From))
+                {
+                    line.LineColor = Dropped.WithAlpha(0.25);
+                    line.LineWidth = 0.5f;
+                }
                 line.MarkerSize = 0;
             }
             float marker = (float)Math.Max(6, Math.Min(30, 0.6 * (options.Height - 120) / tallest));
@@ -77,7 +85,8 @@ namespace BackpropModule.Plotting
                 for (int u = 0; u < sizes[l]; u++)
                 {
                     var (x, y) = at(l, u);
-                    Color fill = l == 0 ? Color.FromHex("#dddddd") : balance.GetColor(0.5 + 0.5 * fills(l)[0, u] / maxBias);
+                    Color fill = units != null ? balance.GetColor(0.5 + 0.5 * units.Scaled(l, u))
+                        : l == 0 ? Color.FromHex("#dddddd") : balance.GetColor(0.5 + 0.5 * fills(l)[0, u] / maxBias);
                     bool dropout = l > 0 && l < sizes.Length - 1 && blocks[l - 1].HasDropout;
                     // A unit that may drop out gets a second, grey ring (a dashed outline would be lost in SVG:
                     // Skia's SVG canvas does not support path effects).
@@ -86,9 +95,17 @@ namespace BackpropModule.Plotting
                         var ring = plot.Add.Marker(x, y, MarkerShape.OpenCircle, marker + 8, Color.FromHex("#888888"));
                         ring.MarkerStyle.LineWidth = 1.5f;
                     }
-                    var m = plot.Add.Marker(x, y, MarkerShape.FilledCircle, marker, fill);
-                    m.MarkerStyle.OutlineColor = Colors.Black;
+                    bool dropped = units != null && units.IsDropped(l, u);
+                    var m = plot.Add.Marker(x, y, MarkerShape.FilledCircle, marker, dropped ? Color.FromHex("#f0f0f0") : fill);
+                    m.MarkerStyle.OutlineColor = dropped ? Dropped : Colors.Black;
                     m.MarkerStyle.OutlineWidth = 1;
+                    if (dropped)
+                    {
+                        var cross = plot.Add.Marker(x, y, MarkerShape.Eks, marker * 0.7f, Dropped);
+                        cross.MarkerStyle.LineWidth = 2;
+                    }
+                    // Inputs and outputs carry their value in their name label (below); hidden units get one beside them.
+                    if (units != null && units.Labelled && l > 0 && l < sizes.Length - 1) LabelUnit(plot, units, l, u, x + 0.09, y);
                 }
             // Name the inputs and outputs when there is room for a label per unit.
             foreach (var (layer, prefix, align, dx) in new[] { (0, "x", Alignment.MiddleRight, -0.1), (sizes.Length - 1, "y", Alignment.MiddleLeft, 0.1) })
@@ -97,7 +114,9 @@ namespace BackpropModule.Plotting
                 for (int u = 0; u < sizes[layer]; u++)
                 {
                     var (x, y) = at(layer, u);
-                    var t = plot.Add.Text(prefix + (u + 1).ToString(CultureInfo.InvariantCulture), x + dx, y);
+                    string text = prefix + (u + 1).ToString(CultureInfo.InvariantCulture);
+                    if (units != null && units.Labelled) text += " = " + units.Label(layer, u);
+                    var t = plot.Add.Text(text, x + dx, y);
                     t.Alignment = align;
                     t.LabelFontSize = 12;
                 }
@@ -115,12 +134,27 @@ namespace BackpropModule.Plotting
                 extra.LabelFontSize = 12;
                 extra.LabelFontColor = Color.FromHex("#444444");
             }
-            plot.Axes.SetLimits(-0.5, sizes.Length - 0.5, -tallest / 2.0 - 1.2 - (network.HasModes ? 0.12 * tallest : 0),
+            double labelRoom = units != null && units.Labelled ? 0.3 : 0; // "x1 = -0.000123" left of the inputs, "y1 = 0.333" right of the outputs
+            plot.Axes.SetLimits(-0.5 - labelRoom, sizes.Length - 0.5 + labelRoom, -tallest / 2.0 - 1.2 - (network.HasModes ? 0.12 * tallest : 0),
                 tallest / 2.0 + 0.2 + (network.HasBatchNorm ? 0.06 * tallest + 0.3 : 0));
             plot.HideAxesAndGrid();
-            plot.Title(options.TitleOr($"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = {(network.HasBatchNorm ? "bias or β" : "bias")}{(what == "gradient" ? " gradient" : "")}{(network.HasDropout ? "; grey ring = dropout" : "")}"));
+            plot.Title(options.TitleOr(units != null
+                ? $"{network.Architecture}\n{units.Caption}\nfill = value passed on (red +, blue −, per layer) · edges = weights{(units.AnyDropped ? " · × = dropped" : "")}"
+                : $"{network.Architecture}: {what}s\nred positive, blue negative, thicker = larger |{what}|; unit fill = {(network.HasBatchNorm ? "bias or β" : "bias")}{(what == "gradient" ? " gradient" : "")}{(network.HasDropout ? "; grey ring = dropout" : "")}"));
             plot.Axes.Title.Label.FontSize = 14;
             return PlotCanvas.Render(plot, options);
+        }
+
+        private static readonly Color Dropped = Color.FromHex("#9a9a9a");
+
+        // The value beside its unit, on a white ground so the edges behind it do not hide it.
+        private static void LabelUnit(Plot plot, PassUnits units, int layer, int unit, double x, double y)
+        {
+            var t = plot.Add.Text(units.Label(layer, unit), x, y);
+            t.Alignment = Alignment.MiddleLeft;
+            t.LabelFontSize = 11;
+            t.LabelBackgroundColor = Colors.White.WithAlpha(0.8);
+            t.LabelFontColor = units.IsDropped(layer, unit) ? Dropped : Colors.Black;
         }
 
         /// <summary>What a hidden block adds to Affine → activation, e.g. "BatchNorm · Dropout 0.2", or "".</summary>

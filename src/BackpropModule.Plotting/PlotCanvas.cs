@@ -101,6 +101,11 @@ namespace BackpropModule.Plotting
 
         private static byte[] Svg(Action<SKCanvas> draw, int width, int height)
         {
+            // ScottPlot draws a plot twice on its first render (once to settle the layout of its axes); on a
+            // bitmap the second drawing covers the first, but an SVG canvas would keep both. A first render
+            // on a canvas that records nothing settles the layout, so the SVG holds each element once.
+            using (var settle = new SKNoDrawCanvas(width, height))
+                draw(settle);
             using (var stream = new MemoryStream())
             {
                 using (var managed = new SKManagedWStream(stream))

@@ -89,5 +89,18 @@ namespace BackpropModule.Plotting
                 : network.Parameters.Select(p => p.Value).ToArray();
             return Draw(() => NetworkDiagramPlot.Render(network, values, gradients != null ? "gradient" : "weight", options));
         }
+
+        /// <summary>
+        /// One sample of a forward pass on the diagram of its network: each unit filled with the value it passes on
+        /// (written beside it when the layers are short), the units this pass's dropout mask dropped greyed and crossed.
+        /// </summary>
+        /// <exception cref="BackpropException">PlotSampleOutOfRange: no such row; PlotNetworkTooLarge: a layer wider than the diagram allows.</exception>
+        public static byte[] PassDiagram(ForwardPass pass, int sample, PlotOptions options)
+        {
+            NetworkDiagramPlot.Check(pass.Network);
+            var units = PassUnits.Of(pass, sample);
+            var values = pass.Network.Parameters.Select(p => p.Value).ToArray();
+            return Draw(() => NetworkDiagramPlot.Render(pass.Network, values, "weight", options, units));
+        }
     }
 }

@@ -66,5 +66,36 @@ namespace BackpropModule.Plotting.Tests
             // Deterministic for the same gradients.
             Assert.Equal(png, Plotter.NetworkDiagram(net, g, Png));
         }
+
+        [Fact]
+        public void OneSampleOfAPassShowsItsValuesAndExactlyTheUnitsItsMaskDropped()
+        {
+            var net = Net(true, 0.5);
+            var d = BuiltInDatasets.Create(BuiltInDatasetKind.Spiral, 10, 1);
+            var pass = net.Forward(d.FeaturesTensor(), d.TargetsTensor(), ForwardMode.Training, 7);
+            const int sample = 5;
+            int dropped = pass.Layers.Where(l => l.DropoutMask != null)
+                .Sum(l => Enumerable.Range(0, l.DropoutMask.Columns).Count(c => l.DropoutMask[sample, c] == 0));
+            Assert.True(dropped > 0, "the seed must drop something, or this test shows nothing");
+            string svg = Encoding.UTF8.GetString(Plotter.PassDiagram(pass, sample, Svg));
+            Assert.Equal(dropped, CountOf(svg, "\tdropped\n"));
+            Assert.Contains("sample 5 of 30, training pass, dropout seed 7", svg);
+            Assert.Contains("y1 = " + pass.Output[sample, 0].ToString("G3", System.Globalization.CultureInfo.InvariantCulture), svg);
+            Assert.Contains("x2 = " + pass.Input[sample, 1].ToString("G3", System.Globalization.CultureInfo.InvariantCulture), svg);
+
+            var inference = net.Forward(d.FeaturesTensor(), d.TargetsTensor(), ForwardMode.Inference, null);
+            string kept = Encoding.UTF8.GetString(Plotter.PassDiagram(inference, sample, Svg));
+            Assert.Equal(0, CountOf(kept, "\tdropped\n"));
+            Assert.Contains("sample 5 of 30, inference pass\n", kept);
+            Assert.Equal(Plotter.PassDiagram(pass, sample, Png), Plotter.PassDiagram(pass, sample, Png));
+            Assert.Equal(ErrorIds.PlotSampleOutOfRange, Assert.Throws<BackpropException>(() => Plotter.PassDiagram(pass, 30, Png)).ErrorId);
+        }
+
+        private static int CountOf(string text, string what)
+        {
+            int count = 0;
+            for (int at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + 1, StringComparison.Ordinal)) count++;
+            return count;
+        }
     }
 }

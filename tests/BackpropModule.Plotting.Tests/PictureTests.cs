@@ -105,6 +105,9 @@ namespace BackpropModule.Plotting.Tests
             Assert.Equal("480", (string)doc.Root.Attribute("height"));
             // The title and axis labels are text elements, so a reader (or a screen reader) finds them.
             Assert.Contains(doc.Descendants(ns + "text"), t => t.Value.Trim().Length > 3);
+            // Each element once: ScottPlot's layout-settling first drawing must not reach the file.
+            var texts = doc.Descendants(ns + "text").Select(t => t.Value.Trim() + "@" + (string)t.Attribute("transform")).ToList();
+            Assert.Equal(texts.Count, texts.Distinct().Count());
         }
 
         [Fact]

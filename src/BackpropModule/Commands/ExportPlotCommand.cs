@@ -17,7 +17,8 @@ namespace BackpropModule.Commands
     /// <summary>
     /// Export-Plot: writes a PNG or SVG picture of whatever is piped to it: training records (loss
     /// and accuracy curves), a tensor (heat map), a network or gradients (a diagram when small,
-    /// heat maps of every parameter otherwise), networks with -Data (the fit of a 1-D regression
+    /// heat maps of every parameter otherwise), a forward pass (one sample on the diagram: what each unit passes on,
+    /// the units its dropout mask dropped), networks with -Data (the fit of a 1-D regression
     /// or the decision regions of a 2-D classifier), Test-Network's result (confusion matrix).
     /// -Kind overrides the choice (e.g. WeightTiles for a first layer on 28×28 images).
     /// </summary>
@@ -28,7 +29,7 @@ namespace BackpropModule.Commands
         /// <summary>Layers up to this size are drawn as a diagram when no -Kind is given.</summary>
         private const int DiagramUnits = 20;
 
-        /// <summary>Training records, a Tensor, a Network (several: snapshots), Gradients, Test-Network's result, or a Dataset (instead of -Data).</summary>
+        /// <summary>Training records, a Tensor, a Network (several: snapshots), Gradients, a ForwardPass, Test-Network's result, or a Dataset (instead of -Data).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
         public PSObject InputObject { get; set; }
@@ -55,6 +56,11 @@ namespace BackpropModule.Commands
         [Parameter]
         public string Title { get; set; }
 
+        /// <summary>With a forward pass: which of its samples (a row, from 0) to draw. Default 0.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int Sample { get; set; }
+
         /// <summary>Draw losses on a logarithmic axis.</summary>
         [Parameter]
         public SwitchParameter LogScale { get; set; }
@@ -65,6 +71,7 @@ namespace BackpropModule.Commands
         private readonly List<KeyValuePair<string, Tensor>> tensors = new List<KeyValuePair<string, Tensor>>();
         private readonly List<KeyValuePair<string, Network>> networks = new List<KeyValuePair<string, Network>>();
         private readonly List<Gradients> gradients = new List<Gradients>();
+        private ForwardPass pass;
         private readonly List<EvaluationResult> evaluations = new List<EvaluationResult>();
         private Dataset pipedData;
 
@@ -91,6 +98,12 @@ namespace BackpropModule.Commands
                     networks.Add(new KeyValuePair<string, Network>(label, Snapshot(n)));
                     break;
                 case Gradients g: gradients.Add(g.Clone()); break;
+                case ForwardPass p:
+                    // The picture pairs the pass's values with its network's weights: they must still be the pass's.
+                    if (p.IsStale)
+                        WriteWarning("The network was updated after this pass; the diagram's edges show the current weights, not the ones the pass used. Run Invoke-Forward again for a consistent picture.");
+                    pass = p;
+                    break;
                 case Tensor t: tensors.Add(new KeyValuePair<string, Tensor>("Tensor " + (tensors.Count + 1).ToString(CultureInfo.InvariantCulture), t.Clone())); break;
                 case EvaluationResult e: evaluations.Add(e); break;
                 case Dataset d: pipedData = d; break;
@@ -98,7 +111,7 @@ namespace BackpropModule.Commands
                     if (InputObject.Properties["Epoch"] != null) history.Add(InputObject);
                     else
                         WriteError(ToErrorRecord(new BackpropException(ErrorIds.PlotInputUnsupported, ErrorKind.InvalidArgument, InputObject,
-                            $"Export-Plot draws training records, tensors, networks, gradients, datasets and Test-Network results; got {InputObject.BaseObject.GetType().FullName}. It was skipped.")));
+                            $"Export-Plot draws training records, tensors, networks, gradients, forward passes, datasets and Test-Network results; got {InputObject.BaseObject.GetType().FullName}. It was skipped.")));
                     break;
             }
         }
@@ -111,6 +124,8 @@ namespace BackpropModule.Commands
         {
             if (ThrowIfPipelineWasEmpty(InputObject, nameof(InputObject))) return;
             PlotKind kind = Kind ?? ChooseKind();
+            if (pass == null && MyInvocation.BoundParameters.ContainsKey(nameof(Sample)))
+                WriteWarning("-Sample picks a sample of a forward pass; no pass was piped, so it was not used.");
             var options = new PlotOptions { Width = Width, Height = Height, Title = Title, LogScale = LogScale, Format = format };
             Func<byte[]> draw = Drawing(kind, options);
             string what = format.ToString().ToUpperInvariant() + " picture (" + kind + ", " + options.Width.ToString(CultureInfo.InvariantCulture) + "x" + options.Height.ToString(CultureInfo.InvariantCulture) + ")";
@@ -133,10 +148,11 @@ namespace BackpropModule.Commands
                 var net = networks.Count > 0 ? networks[networks.Count - 1].Value : gradients[gradients.Count - 1].Network;
                 return net.LayerSizes.Max() <= DiagramUnits ? PlotKind.NetworkDiagram : PlotKind.ParameterHeatmaps;
             }
+            if (pass != null) return PlotKind.NetworkDiagram;
             if (tensors.Count > 0) return tensors.Count == 1 ? PlotKind.Heatmap : PlotKind.ParameterHeatmaps;
             if (history.Count > 0) return PlotKind.TrainingCurves;
             Throw(ErrorIds.PlotInputEmpty, ErrorKind.InvalidArgument, InputObject,
-                "There is nothing to draw: pipe training records, a tensor, a network, gradients or a Test-Network result to Export-Plot.");
+                "There is nothing to draw: pipe training records, a tensor, a network, gradients, a forward pass or a Test-Network result to Export-Plot.");
             return default;
         }
 
@@ -172,7 +188,15 @@ namespace BackpropModule.Commands
                         : "Confusion matrix on " + e.Dataset;
                     return () => Plotter.ConfusionMatrix(e.ConfusionMatrix, title, options);
                 case PlotKind.NetworkDiagram:
-                    if (last == null) Need<Network>("a network or gradients");
+                    if (last == null && pass != null)
+                    {
+                        var drawn = pass;
+                        if (Sample >= drawn.BatchSize)
+                            Throw(ErrorIds.PlotSampleOutOfRange, ErrorKind.InvalidArgument, Sample,
+                                $"The pass has {drawn.BatchSize} sample(s), rows 0 to {drawn.BatchSize - 1}; -Sample {Sample} is not one of them.");
+                        return () => Plotter.PassDiagram(drawn, Sample, options);
+                    }
+                    if (last == null) Need<Network>("a network, gradients or a forward pass");
                     var grad = networks.Count == 0 && gradients.Count > 0 ? gradients[gradients.Count - 1] : null;
                     return () => Plotter.NetworkDiagram(last, grad, options);
                 default:
