@@ -105,7 +105,7 @@ namespace BackpropModule.Plotting
                         cross.MarkerStyle.LineWidth = 2;
                     }
                     // Inputs and outputs carry their value in their name label (below); hidden units get one beside them.
-                    if (units != null && units.Labelled && l > 0 && l < sizes.Length - 1) LabelUnit(plot, units, l, u, x + 0.09, y);
+                    if (units != null && units.Labelled && l > 0 && l < sizes.Length - 1) LabelUnit(plot, units, l, u, x + 0.15, y);
                 }
             // Name the inputs and outputs when there is room for a label per unit.
             foreach (var (layer, prefix, align, dx) in new[] { (0, "x", Alignment.MiddleRight, -0.1), (sizes.Length - 1, "y", Alignment.MiddleLeft, 0.1) })

@@ -80,6 +80,7 @@ namespace BackpropModule.Plotting
 
         /// <summary>The value as written beside the unit: three significant digits, or "dropped".</summary>
         internal string Label(int layer, int unit) =>
-            IsDropped(layer, unit) ? "dropped" : values[layer][unit].ToString("G3", CultureInfo.InvariantCulture);
+            IsDropped(layer, unit) ? "dropped" : values[layer][unit] == 0 ? "0" // not "-0"
+                : values[layer][unit].ToString("G3", CultureInfo.InvariantCulture);
     }
 }
