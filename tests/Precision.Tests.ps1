@@ -73,6 +73,15 @@ Describe 'Start-Training -Precision' {
             $verbose = $net | Start-Training $script:spiral -Epochs 1 -Seed 3 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
             "$verbose" | Should -Match 'single precision'
         }
+        It 'refuses data beyond the range of float before changing anything' {
+            $huge = 1..6 | ForEach-Object { [pscustomobject]@{ a = $_ * 1e38; b = -$_; y = $_ % 2 } } |
+                ConvertTo-Dataset -FeatureProperty a, b -LabelProperty y
+            $net = New-Network 2, 4, 2 -Seed 1
+            $w1 = $net.FindParameter('W1').Value.To2DArray()
+            { $net | Start-Training $huge -Epochs 1 -Precision Single } | Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+            $net.Version | Should -Be 0
+            $net.FindParameter('W1').Value.To2DArray() | Should -Be $w1
+        }
         It 'resumes a Single run' {
             $net = New-Network 2, 20, 3 -Seed 3 -Precision Single
             $null = $net | Start-Training $script:spiral -Epochs 2 -Seed 1 -Optimizer Adam
