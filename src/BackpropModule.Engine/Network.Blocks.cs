@@ -114,12 +114,12 @@ namespace BackpropModule.Engine
         }
 
         /// <summary>
-        /// A copy with the same structure, parameter values, running statistics, seed and checkpoint (a snapshot
+        /// A copy with the same structure, parameter values, running statistics, precision, seed and checkpoint (a snapshot
         /// that later training of this network does not change). Its version starts again; its history is empty.
         /// </summary>
         public Network Copy()
         {
-            var copy = new Network(LayerSizes, Activation, Output, SnapshotParameters(), WeightInit, Seed, HiddenLayers) { Checkpoint = Checkpoint };
+            var copy = new Network(LayerSizes, Activation, Output, SnapshotParameters(), WeightInit, Seed, HiddenLayers) { Checkpoint = Checkpoint, Precision = Precision };
             copy.RestoreStatistics(SnapshotStatistics());
             return copy;
         }
