@@ -204,6 +204,17 @@ Describe 'Start-Training' {
             $log = $net | Start-Training $data -Epochs 2 -Resume
             $log.LearningRate | Should -Be 0.025, 0.0125
         }
+        It 'refuses a schedule parameter the run would ignore: <Case>' -ForEach @(
+            @{ Case = '-Gamma without a schedule'; Extra = @{ Gamma = 0.5 } }
+            @{ Case = '-StepSize with Cosine'; Extra = @{ LearningRateSchedule = 'Cosine'; StepSize = 3 } }
+            @{ Case = '-Gamma on -Resume without a schedule'; Extra = @{ Resume = $true; Gamma = 0.9 } }
+        ) {
+            $net = New-Network -LayerSizes 2, 20, 3 -Seed 1
+            $null = $net | Start-Training $data -Epochs 1 -LearningRateSchedule Exponential -Gamma 0.5 -Seed 2
+            $version = $net.Version
+            { $net | Start-Training $data -Epochs 1 @Extra } | Should -Throw -ErrorId 'TrainingOptionInvalid,*'
+            $net.Version | Should -Be $version
+        }
         It 'refuses a minimum rate above the base rate' {
             { New-Network -LayerSizes 2, 20, 3 -Seed 1 | Start-Training $data -LearningRate 0.1 -LearningRateSchedule Cosine -MinLearningRate 0.5 } |
                 Should -Throw -ErrorId 'TrainingOptionInvalid,*'
