@@ -176,6 +176,16 @@ Describe 'Training and evaluating with BatchNorm and Dropout' {
         }
     }
 
+    Context 'Given BatchNorm and batches of one sample' {
+        It 'refuses to train (every unit would normalise to 0) and changes nothing' {
+            $net = New-Network 2, 8, 3 -BatchNorm -Seed 2
+            { $net | Start-Training -TrainingData $spiral -Epochs 1 -BatchSize 1 -Seed 1 } | Should -Throw -ErrorId 'TrainingOptionInvalid,*'
+            $net.Version | Should -Be 0
+            $net.Checkpoint | Should -BeNullOrEmpty
+            $net.IsTraining | Should -BeFalse
+        }
+    }
+
     Context 'Given a regression network with BatchNorm and Dropout' {
         It 'draws its fit from inference-mode predictions' {
             $sine = New-Dataset -Kind Sine
