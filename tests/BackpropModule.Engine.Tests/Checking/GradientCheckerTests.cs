@@ -149,6 +149,20 @@ namespace BackpropModule.Engine.Tests.Checking
         }
 
         [Fact]
+        public void AGradientThatIsZeroOverALargeBatchPasses()
+        {
+            // W2 = 0: every sample gets the same logits b2, so db2 = mean(softmax(b2) − t) is exactly 0 on balanced
+            // classes. The losses at b2 ± h differ only by roundoff, which must stay within the noise floor.
+            var data = Engine.Data.BuiltInDatasets.Create(Engine.Data.BuiltInDatasetKind.Spiral, count: 300, seed: 1);
+            var net = new Network(new[] { 2, 5, 3 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1);
+            Array.Clear(net.Layers[1].W.Value.Data, 0, net.Layers[1].W.Value.Count);
+            var r = new GradientChecker(net, data.FeaturesTensor(), data.TargetsTensor(), new GradientCheckOptions { Parameters = new[] { "b2" } })
+                .CheckAll().Results.Single();
+            Assert.True(r.Passed, r.Describe());
+            Assert.True(Math.Abs(r.Numerical) <= r.NoiseFloor, r.Describe());
+        }
+
+        [Fact]
         public void NonReLUNetworksNeverReportKinks()
         {
             var (net, x, t) = Problem(new[] { 4, 6, 3 }, ActivationKind.Tanh, OutputKind.Softmax, 3, 2);
