@@ -163,6 +163,24 @@ namespace BackpropModule.Engine.Tests.Checking
         }
 
         [Fact]
+        public void ASubgradientAtAnUnresolvedKinkIsJudgedAgainstAccurateOneSidedSlopes()
+        {
+            // The spiral's first sample is (0, 0), so with b1 = 0 it sits exactly on every first-layer kink and each
+            // b1 element is judged against its one-sided slopes. Two-point slopes were off by s·L″/2 (about 2e-8)
+            // and failed correct gradients for 2 of these 20 dropout masks.
+            var data = Engine.Data.BuiltInDatasets.Create(Engine.Data.BuiltInDatasetKind.Spiral, count: 100, seed: 1);
+            var net = new Network(new[] { 2, 5, 3 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1,
+                hiddenLayers: HiddenLayerOptions.Create(1, false, new[] { 0.5 }));
+            var options = new GradientCheckOptions { Parameters = new[] { "b1" } };
+            for (long seed = 1; seed <= 20; seed++)
+            {
+                var r = new GradientChecker(net, data.FeaturesTensor(), data.TargetsTensor(), options) { DropoutSeed = seed }.CheckAll().Results.Single();
+                Assert.True(r.UnresolvedKinks > 0, "the zero row should sit on a kink");
+                Assert.True(r.Passed, $"dropout seed {seed}: {r.Describe()}");
+            }
+        }
+
+        [Fact]
         public void NonReLUNetworksNeverReportKinks()
         {
             var (net, x, t) = Problem(new[] { 4, 6, 3 }, ActivationKind.Tanh, OutputKind.Softmax, 3, 2);
