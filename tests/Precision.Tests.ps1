@@ -146,6 +146,15 @@ Describe 'Start-Training -Precision' {
             $xlsx = $script:net | Export-Workbook -Path ([System.IO.Path]::Combine($script:folder, 'n.xlsx')) -PassThru
             $xlsx.Length | Should -BeGreaterThan 0
         }
+        It 'refuses a float32 ONNX export of a value beyond float range and writes nothing' {
+            $net = New-Network 2, 3, 2 -BatchNorm -Seed 1
+            $huge = [BackpropModule.Engine.Tensors.Tensor]::FromRow([double[]](1e40, 1, 1))
+            $net.SetRunningStatistics(1, [BackpropModule.Engine.Tensors.Tensor]::FromRow([double[]](0, 0, 0)), $huge)
+            $path = [System.IO.Path]::Combine($script:folder, 'huge.onnx')
+            { $net | Export-NetworkOnnx -Path $path -Precision Single } | Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+            Test-Path -LiteralPath $path | Should -BeFalse
+            ($net | Export-NetworkOnnx -Path $path -Precision Double -PassThru).Format | Should -Be 'ONNX opset 13 (float64)'
+        }
         It 'checks its gradients in double' {
             $x = $script:spiral.FeaturesTensor().Matrix.SubMatrix(0, 3, 0, 2)
             $check = $script:net | Test-Gradient -InputObject $x -Target 0, 1, 2
