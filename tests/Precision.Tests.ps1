@@ -28,6 +28,11 @@ Describe 'New-Network -Precision' {
             $net.Parameters[0].Value[0, 0] | Should -Be ([double][float]0.1)
             $net.Precision | Should -Be 'Single'
         }
+        It 'refuses values that float cannot hold instead of rounding them to infinity' {
+            { New-Network -Parameters @{ W1 = @(@(1e39, 0.2), @(0.3, 0.4)); b1 = @(0.5, 0.6) } -Precision Single } |
+                Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+            { New-Network 2, 3, 2 -WeightInit Normal -WeightScale 1e39 -Seed 1 -Precision Single } | Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+        }
         It 'shows the precision in the network view, within 80 columns' {
             $text = Show { New-Network 784, 100, 10 -Seed 1 -Precision Single }
             $text | Should -Match '79,510 \(Single\)'
