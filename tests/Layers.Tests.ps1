@@ -98,6 +98,23 @@ Describe 'Invoke-Forward on a network with BatchNorm and Dropout' {
         }
     }
 
+    Context 'Given a batch BatchNorm cannot normalise in training mode' {
+        It 'warns for <Case>, and not in inference mode' -ForEach @(
+            @{ Case = 'one sample'; Rows = @(, @(0.5, -0.2)); Pattern = 'single sample' }
+            @{ Case = 'values whose variance overflows'; Rows = @(@(1e200, 1), @(-1e200, 2)); Pattern = 'not finite' }
+        ) {
+            $x = [double[][]]$Rows
+            $null = $net | Invoke-Forward $x -WarningVariable warned -WarningAction SilentlyContinue
+            "$warned" | Should -Match $Pattern
+            $null = $net | Invoke-Forward $x -Inference -WarningVariable quiet -WarningAction SilentlyContinue
+            $quiet | Should -BeNullOrEmpty
+        }
+        It 'does not warn for an ordinary batch' {
+            $null = $net | Invoke-Forward $spiral -WarningVariable quiet -WarningAction SilentlyContinue
+            $quiet | Should -BeNullOrEmpty
+        }
+    }
+
     Context 'Given -Inference' {
         It 'keeps every unit and normalises with the running statistics' {
             $pass = $net | Invoke-Forward $spiral -Inference
