@@ -120,6 +120,23 @@ Describe 'Invoke-Forward on a network with BatchNorm and Dropout' {
         }
     }
 
+    Context 'Given a batch BatchNorm cannot normalise in training mode' {
+        It 'warns for <Case>, and not in inference mode' -ForEach @(
+            @{ Case = 'one sample'; Rows = @(, @(0.5, -0.2)); Pattern = 'single sample' }
+            @{ Case = 'values whose variance overflows'; Rows = @(@(1e200, 1), @(-1e200, 2)); Pattern = 'not finite' }
+        ) {
+            $x = [double[][]]$Rows
+            $null = $net | Invoke-Forward $x -WarningVariable warned -WarningAction SilentlyContinue
+            "$warned" | Should -Match $Pattern
+            $null = $net | Invoke-Forward $x -Inference -WarningVariable quiet -WarningAction SilentlyContinue
+            $quiet | Should -BeNullOrEmpty
+        }
+        It 'does not warn for an ordinary batch' {
+            $null = $net | Invoke-Forward $spiral -WarningVariable quiet -WarningAction SilentlyContinue
+            $quiet | Should -BeNullOrEmpty
+        }
+    }
+
     Context 'Given -Inference' {
         It 'keeps every unit and normalises with the running statistics' {
             $pass = $net | Invoke-Forward $spiral -Inference
@@ -195,6 +212,16 @@ Describe 'Training and evaluating with BatchNorm and Dropout' {
             $inference = ($net | Invoke-Forward $data -Inference).Loss
             [math]::Abs($result.Loss - $inference) | Should -BeLessThan 1e-9
             $net.BatchNorm[0].RunningMean.ToArray()[0] | Where-Object { $_ -ne 0 } | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    Context 'Given BatchNorm and batches of one sample' {
+        It 'refuses to train (every unit would normalise to 0) and changes nothing' {
+            $net = New-Network 2, 8, 3 -BatchNorm -Seed 2
+            { $net | Start-Training -TrainingData $spiral -Epochs 1 -BatchSize 1 -Seed 1 } | Should -Throw -ErrorId 'TrainingOptionInvalid,*'
+            $net.Version | Should -Be 0
+            $net.Checkpoint | Should -BeNullOrEmpty
+            $net.IsTraining | Should -BeFalse
         }
     }
 

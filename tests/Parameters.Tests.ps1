@@ -143,6 +143,11 @@ Describe 'New-Network -BiasInit' {
     It 'refuses a non-positive scale' {
         { New-Network -LayerSizes 1, 3, 1 -BiasInit Normal -BiasScale 0 } | Should -Throw -ErrorId 'BiasScaleInvalid,*'
     }
+
+    It 'refuses a finite scale whose draws overflow to infinity' {
+        { New-Network -LayerSizes 2, 3, 2 -WeightInit Normal -WeightScale 1e308 -Seed 1 } | Should -Throw -ErrorId 'WeightScaleInvalid,*'
+        { New-Network -LayerSizes 2, 3, 2 -BiasInit Normal -BiasScale 1e308 -Seed 1 } | Should -Throw -ErrorId 'BiasScaleInvalid,*'
+    }
 }
 
 Describe 'Seeing every digit' {

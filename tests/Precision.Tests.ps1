@@ -28,6 +28,11 @@ Describe 'New-Network -Precision' {
             $net.Parameters[0].Value[0, 0] | Should -Be ([double][float]0.1)
             $net.Precision | Should -Be 'Single'
         }
+        It 'refuses values that float cannot hold instead of rounding them to infinity' {
+            { New-Network -Parameters @{ W1 = @(@(1e39, 0.2), @(0.3, 0.4)); b1 = @(0.5, 0.6) } -Precision Single } |
+                Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+            { New-Network 2, 3, 2 -WeightInit Normal -WeightScale 1e39 -Seed 1 -Precision Single } | Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+        }
         It 'shows the precision in the network view, within 80 columns' {
             $text = Show { New-Network 784, 100, 10 -Seed 1 -Precision Single }
             $text | Should -Match '79,510 \(Single\)'
@@ -72,6 +77,15 @@ Describe 'Start-Training -Precision' {
             $net = New-Network 2, 10, 3 -Seed 1 -Precision Single
             $verbose = $net | Start-Training $script:spiral -Epochs 1 -Seed 3 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
             "$verbose" | Should -Match 'single precision'
+        }
+        It 'refuses data beyond the range of float before changing anything' {
+            $huge = 1..6 | ForEach-Object { [pscustomobject]@{ a = $_ * 1e38; b = -$_; y = $_ % 2 } } |
+                ConvertTo-Dataset -FeatureProperty a, b -LabelProperty y
+            $net = New-Network 2, 4, 2 -Seed 1
+            $w1 = $net.FindParameter('W1').Value.To2DArray()
+            { $net | Start-Training $huge -Epochs 1 -Precision Single } | Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+            $net.Version | Should -Be 0
+            $net.FindParameter('W1').Value.To2DArray() | Should -Be $w1
         }
         It 'resumes a Single run' {
             $net = New-Network 2, 20, 3 -Seed 3 -Precision Single
@@ -136,6 +150,15 @@ Describe 'Start-Training -Precision' {
             $onnx.Format | Should -Be 'ONNX opset 13 (float32)'
             $xlsx = $script:net | Export-Workbook -Path ([System.IO.Path]::Combine($script:folder, 'n.xlsx')) -PassThru
             $xlsx.Length | Should -BeGreaterThan 0
+        }
+        It 'refuses a float32 ONNX export of a value beyond float range and writes nothing' {
+            $net = New-Network 2, 3, 2 -BatchNorm -Seed 1
+            $huge = [BackpropModule.Engine.Tensors.Tensor]::FromRow([double[]](1e40, 1, 1))
+            $net.SetRunningStatistics(1, [BackpropModule.Engine.Tensors.Tensor]::FromRow([double[]](0, 0, 0)), $huge)
+            $path = [System.IO.Path]::Combine($script:folder, 'huge.onnx')
+            { $net | Export-NetworkOnnx -Path $path -Precision Single } | Should -Throw -ErrorId 'PrecisionRangeExceeded,*'
+            Test-Path -LiteralPath $path | Should -BeFalse
+            ($net | Export-NetworkOnnx -Path $path -Precision Double -PassThru).Format | Should -Be 'ONNX opset 13 (float64)'
         }
         It 'checks its gradients in double' {
             $x = $script:spiral.FeaturesTensor().Matrix.SubMatrix(0, 3, 0, 2)

@@ -204,6 +204,30 @@ Describe 'Start-Training' {
             $log = $net | Start-Training $data -Epochs 2 -Resume
             $log.LearningRate | Should -Be 0.025, 0.0125
         }
+        It 'refuses a schedule parameter the run would ignore: <Case>' -ForEach @(
+            @{ Case = '-Gamma without a schedule'; Extra = @{ Gamma = 0.5 } }
+            @{ Case = '-StepSize with Cosine'; Extra = @{ LearningRateSchedule = 'Cosine'; StepSize = 3 } }
+            @{ Case = '-Gamma on -Resume without a schedule'; Extra = @{ Resume = $true; Gamma = 0.9 } }
+        ) {
+            $net = New-Network -LayerSizes 2, 20, 3 -Seed 1
+            $null = $net | Start-Training $data -Epochs 1 -LearningRateSchedule Exponential -Gamma 0.5 -Seed 2
+            $version = $net.Version
+            { $net | Start-Training $data -Epochs 1 @Extra } | Should -Throw -ErrorId 'TrainingOptionInvalid,*'
+            $net.Version | Should -Be $version
+        }
+        It 'shows the schedule and the clipping in the checkpoint, and a pass''s batch statistics, within 80 columns' {
+            $net = New-Network -LayerSizes 2, 20, 3 -BatchNorm -Seed 1
+            $null = $net | Start-Training $data -Epochs 2 -LearningRateSchedule ReduceOnPlateau -Gamma 0.5 -SchedulePatience 3 -ClipGradientNorm 2 -Seed 2
+            $text = ($net.Checkpoint | Out-String -Width 80) -replace '\x1b\[[0-9;]*m', ''
+            $text | Should -Match 'ReduceOnPlateau \(base 0\.1\)'
+            $text | Should -Match 'Gamma=0\.5, MinLearningRate=0, SchedulePatience=3'
+            $text | Should -Match 'ClipGradientNorm : 2'
+            $gradients = Invoke-Forward -Network $net -InputObject (Select-DatasetSample -InputObject $data -First 5) | Invoke-Backward
+            $stats = ($gradients.BatchStatistics | Out-String -Width 80) -replace '\x1b\[[0-9;]*m', ''
+            $stats | Should -Match 'Variance min \.\. max'
+            $stats | Should -Match '(?m)^\s+1\s+5\s+20\s' -Because 'block 1, 5 samples, 20 units'
+            (($text + $stats) -split '\r?\n' | Where-Object Length -gt 80) | Should -BeNullOrEmpty
+        }
         It 'refuses a minimum rate above the base rate' {
             { New-Network -LayerSizes 2, 20, 3 -Seed 1 | Start-Training $data -LearningRate 0.1 -LearningRateSchedule Cosine -MinLearningRate 0.5 } |
                 Should -Throw -ErrorId 'TrainingOptionInvalid,*'

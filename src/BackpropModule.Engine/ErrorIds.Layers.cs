@@ -11,5 +11,8 @@ namespace BackpropModule.Engine
 
         /// <summary>Running statistics of the wrong shape, not finite, a negative variance, or for a block without BatchNorm.</summary>
         public const string RunningStatisticsInvalid = "RunningStatisticsInvalid";
+
+        /// <summary>A training batch's BatchNorm statistics are not finite (or would overflow the running ones), so the step is refused.</summary>
+        public const string BatchStatisticsNotFinite = "BatchStatisticsNotFinite";
     }
 }

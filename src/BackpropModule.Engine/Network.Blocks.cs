@@ -81,6 +81,22 @@ namespace BackpropModule.Engine
             }
         }
 
+        /// <summary>Refuses gradients whose batch statistics cannot be folded (D25: the running statistics stay finite).</summary>
+        /// <exception cref="BackpropException">BatchStatisticsNotFinite.</exception>
+        internal void CheckStatisticsFoldable(Gradients gradients)
+        {
+            var stats = gradients.BatchStatistics;
+            if (stats == null) return;
+            for (int k = 0; k < batchNormLayers.Length && k < stats.Count; k++)
+            {
+                int j = batchNormLayers[k].FindUnfoldable(stats[k].Mean.Data, stats[k].Variance.Data, stats[k].Count);
+                if (j >= 0)
+                    throw new BackpropException(ErrorIds.BatchStatisticsNotFinite, ErrorKind.InvalidData, gradients,
+                        "Cannot apply these gradients: " + batchNormLayers[k].UnfoldableReason(j, stats[k].Mean.Data[j], stats[k].Variance.Data[j]) +
+                        "; nothing was updated. Scale the inputs down.");
+            }
+        }
+
         /// <summary>Folds the batch statistics gradients carry from their training-mode pass (Update-Network, after the step).</summary>
         internal void FoldStatistics(Gradients gradients)
         {
@@ -91,12 +107,12 @@ namespace BackpropModule.Engine
         }
 
         /// <summary>
-        /// A copy with the same structure, parameter values, running statistics, seed and checkpoint (a snapshot
+        /// A copy with the same structure, parameter values, running statistics, precision, seed and checkpoint (a snapshot
         /// that later training of this network does not change). Its version starts again; its history is empty.
         /// </summary>
         public Network Copy()
         {
-            var copy = new Network(LayerSizes, Activation, Output, SnapshotParameters(), WeightInit, Seed, HiddenLayers) { Checkpoint = Checkpoint };
+            var copy = new Network(LayerSizes, Activation, Output, SnapshotParameters(), WeightInit, Seed, HiddenLayers) { Checkpoint = Checkpoint, Precision = Precision };
             copy.RestoreStatistics(SnapshotStatistics());
             return copy;
         }

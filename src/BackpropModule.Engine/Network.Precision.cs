@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace BackpropModule.Engine
 {
@@ -31,11 +32,16 @@ namespace BackpropModule.Engine
         /// ties to even), so the stored values are what a single-precision run starts from.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">Not a defined precision.</exception>
+        /// <exception cref="BackpropException">PrecisionRangeExceeded: Single, and a parameter is beyond float's range (nothing is changed).</exception>
         public void SetPrecision(NumericPrecision precision)
         {
             if (precision != NumericPrecision.Double && precision != NumericPrecision.Single)
                 throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision.");
-            if (precision == NumericPrecision.Single) RoundParametersToSingle();
+            if (precision == NumericPrecision.Single)
+            {
+                CheckSingleRange();
+                RoundParametersToSingle();
+            }
             Precision = precision;
         }
 
@@ -48,6 +54,17 @@ namespace BackpropModule.Engine
             long version = Version;
             SetPrecision(precision);
             Version = version;
+        }
+
+        /// <summary>PrecisionRangeExceeded when a parameter is beyond float's range: rounding would make it ±∞.</summary>
+        private void CheckSingleRange()
+        {
+            foreach (var p in Parameters)
+                foreach (double v in p.Value.Data)
+                    if (Math.Abs(v) > float.MaxValue)
+                        throw new BackpropException(ErrorIds.PrecisionRangeExceeded, ErrorKind.InvalidData, this,
+                            $"Parameter {p.Name} holds {v.ToString("G6", CultureInfo.InvariantCulture)}, beyond the range of single precision (±3.4e38): " +
+                            "rounded to float it would be infinite; nothing was changed. Keep the network in double precision.");
         }
 
         /// <summary>Restores a saved precision without touching the values (they are what was saved).</summary>

@@ -46,9 +46,11 @@ namespace BackpropModule.Engine
             for (int i = 0; i + 1 < layerSizes.Count; i++)
             {
                 double std = Init.StandardDeviation(WeightInit, layerSizes[i], weightScale);
-                weights.Add(Init.Draw(rng, layerSizes[i], layerSizes[i + 1], std));
+                weights.Add(CheckDrawn(Init.Draw(rng, layerSizes[i], layerSizes[i + 1], std), ErrorIds.WeightScaleInvalid, weightScale, "Weights", "-WeightScale"));
                 // Zero biases draw nothing, so the weights of a seed do not depend on the bias option.
-                weights.Add(biasInit == BiasInitKind.Normal ? Init.Draw(rng, 1, layerSizes[i + 1], biasScale) : new Tensor(1, layerSizes[i + 1]));
+                weights.Add(biasInit == BiasInitKind.Normal
+                    ? CheckDrawn(Init.Draw(rng, 1, layerSizes[i + 1], biasScale), ErrorIds.BiasScaleInvalid, biasScale, "Biases", "-BiasScale")
+                    : new Tensor(1, layerSizes[i + 1]));
                 // γ = 1 and β = 0 draw nothing, so W and b of a seed equal those of the same network without BatchNorm.
                 if (i + 2 < layerSizes.Count && hiddenLayers.BatchNorm[i])
                 {
@@ -91,6 +93,17 @@ namespace BackpropModule.Engine
             // parameters that would bypass the version count.
             layers = BuildBlocks(parameterValues.Select(v => v.Clone()).ToArray(), hiddenLayers, out parameters);
             TrackParameterChanges();
+        }
+
+        /// <summary>
+        /// The drawn tensor, or the scale's error when it overflowed. NOTE: a finite scale near double's limit
+        /// (e.g. 1e308) still overflows: scale · N(0, 1) is ±∞ as soon as |N| &gt; 1.
+        /// </summary>
+        private static Tensor CheckDrawn(Tensor drawn, string errorId, double scale, string what, string parameter)
+        {
+            if (drawn.FindNonFinite() == null) return drawn;
+            throw new BackpropException(errorId, ErrorKind.InvalidArgument, scale,
+                $"{what} drawn with scale {scale.ToString(CultureInfo.InvariantCulture)} overflow to infinity; use a smaller {parameter}.");
         }
 
         // Every write through a parameter's public surface (indexer, CopyTo) counts as an update.

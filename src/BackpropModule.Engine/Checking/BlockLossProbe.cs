@@ -77,17 +77,21 @@ namespace BackpropModule.Engine.Checking
                 return LossOf(s.Pre[last], s);
             }
             ColumnActivationInput(l, j, kind, value, s);
-            if (signs != null) for (int r = 0; r < n; r++) signs[signCount++] = s.ColumnIn.Data[r] > 0;
+            double[] mask = traces[l].DropoutMask?.Data;
+            // A dropped unit's kink is no kink of the loss (its output is multiplied by 0): it is recorded as a
+            // constant, so it does not send an element down the one-sided path with its truncation error.
+            if (signs != null) for (int r = 0; r < n; r++) signs[signCount++] = s.ColumnIn.Data[r] > 0 && (mask == null || mask[off + r] != 0);
             f.Forward(s.ColumnIn, s.ColumnOut);
-            double[] fz = s.ColumnOut.Data, mask = traces[l].DropoutMask?.Data, z = traces[l].BlockOutput.Data, dz = s.ColumnDelta;
+            double[] fz = s.ColumnOut.Data, z = traces[l].BlockOutput.Data, dz = s.ColumnDelta;
             for (int r = 0; r < n; r++) dz[r] = (mask == null ? fz[r] : fz[r] * mask[off + r]) - z[off + r];
             RankOneUpdate(l + 1, j, dz, s);
             for (int m = l + 1; m < last; m++)
             {
                 Tensor h = BlockActivationInput(m, s);
-                if (signs != null) foreach (double v in h.Data) signs[signCount++] = v > 0;
+                double[] maskm = traces[m].DropoutMask?.Data, hv = h.Data;
+                if (signs != null) for (int k = 0; k < hv.Length; k++) signs[signCount++] = hv[k] > 0 && (maskm == null || maskm[k] != 0);
                 f.Forward(h, s.Out[m]);
-                double[] om = s.Out[m].Data, maskm = traces[m].DropoutMask?.Data, basez = traces[m].BlockOutput.Data, delta = s.Delta[m].Data;
+                double[] om = s.Out[m].Data, basez = traces[m].BlockOutput.Data, delta = s.Delta[m].Data;
                 for (int k = 0; k < delta.Length; k++) delta[k] = (maskm == null ? om[k] : om[k] * maskm[k]) - basez[k];
                 Array.Copy(traces[m + 1].PreActivation.Data, s.Pre[m + 1].Data, s.Pre[m + 1].Count);
                 TensorMath.MatMul(s.Delta[m], false, network.Layers[m + 1].W.Value, false, s.Pre[m + 1], accumulate: true);

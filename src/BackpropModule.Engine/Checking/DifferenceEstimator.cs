@@ -23,8 +23,8 @@ namespace BackpropModule.Engine.Checking
         public bool Unresolved;
 
         /// <summary>
-        /// With <see cref="Unresolved"/>: the smaller and larger of the one-sided differences
-        /// (L(w + h) − L(w)) / h and (L(w) − L(w − h)) / h at the smallest step. At a kink the loss has
+        /// With <see cref="Unresolved"/>: the smaller and larger of the one-sided derivatives towards w + h
+        /// and w − h at the smallest step (second-order, from w, w ± h and w ± 2h). At a kink the loss has
         /// no derivative, only these two slopes; any value between them is a valid subgradient.
         /// </summary>
         public double SlopeLow, SlopeHigh;
@@ -108,14 +108,37 @@ namespace BackpropModule.Engine.Checking
             e.Unresolved = kink;
             if (kink)
             {
-                double original = w[i], up = original + step, down = original - step;
-                double center = probe.LossWith(p, i, original, s, null, out _);
-                double right = (probe.LossWith(p, i, up, s, null, out _) - center) / (up - original);
-                double left = (center - probe.LossWith(p, i, down, s, null, out _)) / (original - down);
+                double center = probe.LossWith(p, i, w[i], s, null, out _);
+                double right = OneSidedSlope(i, step, center, s, out double rightNoise);
+                double left = OneSidedSlope(i, -step, center, s, out double leftNoise);
                 e.SlopeLow = Math.Min(left, right);
                 e.SlopeHigh = Math.Max(left, right);
+                e.NoiseFloor = Math.Max(noiseFloor, Math.Max(rightNoise, leftNoise));
             }
             return e;
+        }
+
+        /// <summary>
+        /// The one-sided derivative from w towards w + step (step may be negative), from the three points
+        /// w, w + step, w + 2·step: f′ ≈ −(s₁ + s₂)/(s₁s₂)·L₀ + s₂/(s₁(s₂ − s₁))·L₁ − s₁/(s₂(s₂ − s₁))·L₂ with the
+        /// steps s₁, s₂ actually taken (w + step rounded), i.e. (−3L₀ + 4L₁ − L₂)/(2s) for exact steps.
+        /// </summary>
+        /// <remarks>
+        /// NOTE: the two-point slope (L₁ − L₀)/s is off by about s·L″/2 — 2e-8 at s = 1e-7 with L″ ≈ 0.4, enough
+        /// to put a correct subgradient outside [left, right] at tolerance 1e-7 (a sample whose input row is zero
+        /// sits on every first-layer kink). The three-point form's error is O(s²). Its roundoff is the weighted
+        /// sum of the three losses' roundoff, returned as <paramref name="noise"/> in the units of the central
+        /// difference's floor.
+        /// </remarks>
+        private double OneSidedSlope(int i, double step, double center, ProbeScratch s, out double noise)
+        {
+            double original = w[i];
+            double s1 = (original + step) - original, s2 = (original + 2 * step) - original;
+            double l1 = probe.LossWith(p, i, original + step, s, null, out _);
+            double l2 = probe.LossWith(p, i, original + 2 * step, s, null, out _);
+            double c0 = -(s1 + s2) / (s1 * s2), c1 = s2 / (s1 * (s2 - s1)), c2 = -s1 / (s2 * (s2 - s1));
+            noise = 4 * MachineEpsilon * (Math.Abs(c0 * center) + Math.Abs(c1 * l1) + Math.Abs(c2 * l2));
+            return c0 * center + c1 * l1 + c2 * l2;
         }
 
         /// <summary>(L(w + h) − L(w − h)) / ((w + h) − (w − h)) for element i.</summary>

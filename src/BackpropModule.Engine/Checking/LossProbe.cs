@@ -80,9 +80,13 @@ namespace BackpropModule.Engine.Checking
                 signCount = 0;
                 var pass = network.Forward(x, t, mode, dropoutSeed);
                 if (signs == null) return pass.Loss.Value;
-                // The activation's input: a, or γ·x̂ + β with BatchNorm (where the kink of ReLU sits).
+                // The activation's input: a, or γ·x̂ + β with BatchNorm (where the kink of ReLU sits); a dropped
+                // unit's kink is none of the loss's.
                 for (int l = 0; l + 1 < pass.Layers.Count; l++)
-                    foreach (double v in pass.Layers[l].ActivationInput.Data) signs[signCount++] = v > 0;
+                {
+                    double[] v = pass.Layers[l].ActivationInput.Data, mask = pass.Layers[l].DropoutMask?.Data;
+                    for (int k = 0; k < v.Length; k++) signs[signCount++] = v[k] > 0 && (mask == null || mask[k] != 0);
+                }
                 return pass.Loss.Value;
             }
             finally

@@ -103,6 +103,15 @@ namespace BackpropModule.Engine.Data
             return Training.DatasetChecks.AllFinite(v ?? table);
         }
 
+        /// <summary>The largest magnitude of any value (of the code table for a compact store), without converting codes.</summary>
+        public double MaxAbs()
+        {
+            double[] v = values ?? table;
+            double max = 0;
+            for (int i = 0; i < v.Length; i++) max = Math.Max(max, Math.Abs(v[i]));
+            return max;
+        }
+
         /// <summary>The rows at the given indices (each checked), in that order, as a new store of the same kind.</summary>
         /// <exception cref="ArgumentOutOfRangeException">An index is outside 0..rows−1.</exception>
         public FeatureStore SelectRows(int[] indices, int width)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
@@ -37,7 +38,7 @@ namespace BackpropModule.Engine.IO
         private const int OnnxFloat = 1, OnnxDouble = 11, AttributeFloat = 1, AttributeInt = 2;
 
         /// <summary>Writes the model atomically (see <see cref="AtomicFile"/>); <paramref name="force"/> allows replacing a read-only file.</summary>
-        /// <exception cref="BackpropException">PathInvalid, PathNotFile, OutputFileReadOnly or OutputFileWriteFailed; an existing file is unchanged.</exception>
+        /// <exception cref="BackpropException">PrecisionRangeExceeded (Single only), PathInvalid, PathNotFile, OutputFileReadOnly or OutputFileWriteFailed; an existing file is unchanged.</exception>
         public static void Save(Network network, string path, OnnxPrecision precision = OnnxPrecision.Double, bool force = false)
         {
             byte[] bytes = ToBytes(network, precision);
@@ -48,6 +49,7 @@ namespace BackpropModule.Engine.IO
         public static byte[] ToBytes(Network network, OnnxPrecision precision = OnnxPrecision.Double)
         {
             if (network == null) throw new ArgumentNullException(nameof(network));
+            if (precision == OnnxPrecision.Single) CheckSingleRange(network);
             int elem = precision == OnnxPrecision.Double ? OnnxDouble : OnnxFloat;
             var graph = new ProtoWriter();
             string x = "input";
@@ -117,6 +119,22 @@ namespace BackpropModule.Engine.IO
                 case OutputKind.Identity: return Node("Identity", "Identity" + k, new[] { a }, z);
                 default: throw new NotSupportedException("No ONNX operator for output " + network.Output + ".");
             }
+        }
+
+        /// <summary>
+        /// PrecisionRangeExceeded when a parameter or running statistic is beyond float32's range: (float)v would
+        /// be ±∞, and the model would compute NaN or a constant without a word (a variance of ∞ normalises to 0).
+        /// </summary>
+        private static void CheckSingleRange(Network network)
+        {
+            var named = network.Parameters.Select(p => (p.Name, p.Value))
+                .Concat(network.BatchNorm.SelectMany(b => new[] { (b.RunningMeanName, b.RunningMean), (b.RunningVarianceName, b.RunningVariance) }));
+            foreach (var (name, t) in named)
+                foreach (double v in t.Data)
+                    if (Math.Abs(v) > float.MaxValue)
+                        throw new BackpropException(ErrorIds.PrecisionRangeExceeded, ErrorKind.InvalidData, network,
+                            $"{name} holds {v.ToString("G6", CultureInfo.InvariantCulture)}, beyond the range of float32 (±3.4e38), so a float32 model would hold infinity; " +
+                            "nothing was written. Export with -Precision Double.");
         }
 
         private static ProtoWriter Node(string op, string name, IEnumerable<string> inputs, string output)

@@ -69,6 +69,16 @@ namespace BackpropModule.Engine.Layers
         internal void Fold(double[] mean, double[] variance, int n) =>
             BatchNormMath.Fold(RunningMean.Data, RunningVariance.Data, mean, variance, n, Momentum);
 
+        /// <summary>The first unit whose fold of these batch statistics would not be finite, or −1 (see <see cref="BatchNormMath.FindUnfoldable"/>).</summary>
+        internal int FindUnfoldable(double[] mean, double[] variance, int n) =>
+            BatchNormMath.FindUnfoldable(RunningMean.Data, RunningVariance.Data, mean, variance, n, Momentum);
+
+        /// <summary>Why a batch's statistics cannot be folded (unit j), for error messages.</summary>
+        internal string UnfoldableReason(int j, double mean, double variance) =>
+            string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "the batch statistics of BatchNorm {0} at unit {1} (mean {2:G6}, variance {3:G6}) are not finite or would make its running statistics " +
+                "overflow (the values reaching it are too large for double precision)", Block, j, mean, variance);
+
         /// <inheritdoc/>
         public override string ToString() => $"BatchNorm {Block}: {Units} units, {Gamma.Name}, {Beta.Name}, {RunningMeanName}, {RunningVarianceName}";
     }

@@ -106,6 +106,23 @@ namespace BackpropModule.Engine.Layers
         }
 
         /// <summary>
+        /// The first unit whose <see cref="Fold"/> would leave a running statistic NaN or infinite, or −1. A batch
+        /// whose values are too large (|a| beyond about 1e154) has a variance that overflows to ∞; folding it would
+        /// leave the network normalising every unit to zero in inference mode, and a file it cannot read back.
+        /// </summary>
+        public static int FindUnfoldable(double[] runningMean, double[] runningVariance, double[] mean, double[] variance, int n, double momentum)
+        {
+            double keep = 1 - momentum, unbias = n > 1 ? (double)n / (n - 1) : 0;
+            for (int j = 0; j < runningMean.Length; j++)
+            {
+                double m = keep * runningMean[j] + momentum * mean[j];
+                double v = n > 1 ? keep * runningVariance[j] + momentum * (variance[j] * unbias) : runningVariance[j];
+                if (double.IsNaN(m) || double.IsInfinity(m) || double.IsNaN(v) || double.IsInfinity(v)) return j;
+            }
+            return -1;
+        }
+
+        /// <summary>
         /// Folds one batch's statistics into the running ones: μ_run ← (1 − m)·μ_run + m·μ and
         /// σ²_run ← (1 − m)·σ²_run + m·σ²·N/(N − 1) (the unbiased batch variance, as PyTorch does).
         /// </summary>

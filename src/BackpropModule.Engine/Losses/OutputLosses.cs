@@ -103,7 +103,7 @@ namespace BackpropModule.Engine.Losses
             Activations.CheckSameShape(a, t, LossName);
             int n = a.Rows, k = a.Columns;
             double[] x = a.Data, td = t.Data;
-            double total = 0;
+            var total = new CompensatedSum();
             for (int r = 0; r < n; r++)
             {
                 double max = double.NegativeInfinity;
@@ -114,10 +114,10 @@ namespace BackpropModule.Engine.Losses
                 for (int c = 0; c < k; c++)
                 {
                     double tv = td[r + c * n];
-                    if (tv != 0) total -= tv * (x[r + c * n] - max - logSum);
+                    if (tv != 0) total.Add(-tv * (x[r + c * n] - max - logSum));
                 }
             }
-            return total / n;
+            return total.Value / n;
         }
 
         public void Backward(Tensor y, Tensor t, Tensor da) => OutputLosses.ResidualOverBatch(y, t, da);
@@ -133,7 +133,7 @@ namespace BackpropModule.Engine.Losses
             Activations.CheckSameShape(a, t, LossName);
             int n = a.Rows, k = a.Columns;
             double[] x = a.Data, o = y.Data, td = t.Data;
-            double total = 0;
+            var total = new CompensatedSum();
             for (int r = 0; r < n; r++)
             {
                 double max = double.NegativeInfinity;
@@ -145,10 +145,10 @@ namespace BackpropModule.Engine.Losses
                 {
                     o[r + c * n] *= inv;
                     double tv = td[r + c * n];
-                    if (tv != 0) total -= tv * (x[r + c * n] - max - logSum);
+                    if (tv != 0) total.Add(-tv * (x[r + c * n] - max - logSum));
                 }
             }
-            return total / n;
+            return total.Value / n;
         }
     }
 
@@ -169,9 +169,9 @@ namespace BackpropModule.Engine.Losses
         {
             Activations.CheckSameShape(y, t, LossName);
             double[] yd = y.Data, td = t.Data;
-            double total = 0;
-            for (int i = 0; i < yd.Length; i++) { double d = yd[i] - td[i]; total += d * d; }
-            return 0.5 * total / y.Rows;
+            var total = new CompensatedSum();
+            for (int i = 0; i < yd.Length; i++) { double d = yd[i] - td[i]; total.Add(d * d); }
+            return 0.5 * total.Value / y.Rows;
         }
 
         public void Backward(Tensor y, Tensor t, Tensor da) => OutputLosses.ResidualOverBatch(y, t, da);
@@ -198,10 +198,10 @@ namespace BackpropModule.Engine.Losses
         {
             Activations.CheckSameShape(a, t, LossName);
             double[] x = a.Data, td = t.Data;
-            double total = 0;
+            var total = new CompensatedSum();
             for (int i = 0; i < x.Length; i++)
-                total += Math.Max(x[i], 0) - x[i] * td[i] + OutputLosses.Log1P(Math.Exp(-Math.Abs(x[i])));
-            return total / a.Rows;
+                total.Add(Math.Max(x[i], 0) - x[i] * td[i] + OutputLosses.Log1P(Math.Exp(-Math.Abs(x[i]))));
+            return total.Value / a.Rows;
         }
 
         public void Backward(Tensor y, Tensor t, Tensor da) => OutputLosses.ResidualOverBatch(y, t, da);

@@ -90,6 +90,19 @@ namespace BackpropModule.Engine.Training
             return result;
         }
 
+        /// <summary>Why the last training batch's statistics cannot be folded (see <see cref="Layers.BatchNormMath.FindUnfoldable"/>), or null; check before the step.</summary>
+        internal string UnfoldableStatistics()
+        {
+            var blocks = net.Blocks;
+            for (int i = 0; i < blocks.Count; i++)
+            {
+                if (!blocks[i].HasBatchNorm) continue;
+                int j = blocks[i].BatchNorm.FindUnfoldable(mean[i], variance[i], current.N);
+                if (j >= 0) return blocks[i].BatchNorm.UnfoldableReason(j, mean[i][j], variance[i][j]);
+            }
+            return null;
+        }
+
         /// <summary>
         /// Folds the last training batch's statistics into the network's BatchNorm running statistics. Call it
         /// once per step taken, after the step (a batch whose step was refused folds nothing).

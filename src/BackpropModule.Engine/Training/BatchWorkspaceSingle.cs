@@ -125,6 +125,18 @@ namespace BackpropModule.Engine.Training
         /// <summary>Forward only in inference mode (running statistics, every unit kept), for loss and accuracy on samples start..start+n.</summary>
         internal BatchResult EvaluateBatch(Dataset data, int start, int n) => Forward(Gather(data, null, start, n), training: false);
 
+        /// <summary>Why the last training batch's statistics cannot be folded (see <see cref="Layers.BatchNormMath.FindUnfoldable"/>), or null; check before the step.</summary>
+        internal string UnfoldableStatistics()
+        {
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                if (!blocks[i].HasBatchNorm) continue;
+                int j = blocks[i].BatchNorm.FindUnfoldable(mean[i], variance[i], current.N);
+                if (j >= 0) return blocks[i].BatchNorm.UnfoldableReason(j, mean[i][j], variance[i][j]);
+            }
+            return null;
+        }
+
         /// <summary>
         /// Folds the last training batch's statistics into the network's (double) running statistics, as
         /// <see cref="BatchWorkspace.FoldStatistics"/> does. Call it once per step taken, after the step.

@@ -16,7 +16,7 @@ namespace BackpropModule.Engine.Training
         /// (η = learningRate, default 0.1), else the optimizer's step (learningRate, when given, becomes its rate).
         /// </summary>
         /// <exception cref="BackpropException">
-        /// NetworkBusy, GradientNetworkMismatch, GradientNotFinite, GradientStale (unless force), LearningRateInvalid,
+        /// NetworkBusy, GradientNetworkMismatch, GradientNotFinite, BatchStatisticsNotFinite, GradientStale (unless force), LearningRateInvalid,
         /// OptimizerNetworkMismatch or UpdateNotFinite. On every refusal the network (weights and version) and the
         /// optimizer (state and learning rate) are unchanged.
         /// </exception>
@@ -25,6 +25,7 @@ namespace BackpropModule.Engine.Training
             network.Mutate(() =>
             {
                 network.CheckGradients(gradients);
+                network.CheckStatisticsFoldable(gradients);
                 if (gradients.IsStale && !force) throw StaleError(network, gradients);
                 if (optimizer == null) network.ApplyGradientDescent(gradients, learningRate ?? 0.1);
                 else OptimizerStep(network, optimizer, gradients.ByParameter, learningRate);

@@ -67,6 +67,22 @@ namespace BackpropModule.Engine.Training
         }
 
         /// <summary>
+        /// Refuses training data that float cannot hold (a feature or target beyond ±3.4e38 would become ±∞ in the
+        /// float batch, and the run would then report a divergence that no learning rate can cure).
+        /// </summary>
+        /// <exception cref="BackpropException">PrecisionRangeExceeded.</exception>
+        internal static void CheckData(Dataset data)
+        {
+            double features = data.Store.MaxAbs(), targets = 0;
+            foreach (double t in data.Targets) targets = Math.Max(targets, Math.Abs(t));
+            if (features > float.MaxValue || targets > float.MaxValue)
+                throw new BackpropException(ErrorIds.PrecisionRangeExceeded, ErrorKind.InvalidData, data,
+                    $"The training data '{data.Name}' holds a {(features > float.MaxValue ? "feature" : "target")} of magnitude " +
+                    $"{Math.Max(features, targets).ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}, beyond the range of single precision (±3.4e38); " +
+                    "nothing was changed. Scale the data, or train with -Precision Double.");
+        }
+
+        /// <summary>
         /// Rounds the network's parameters and the optimizer's state to float in place (creating the state as
         /// a first step would), then takes the float copies. Call after <see cref="CheckSupported"/>.
         /// </summary>

@@ -15,6 +15,7 @@ namespace BackpropModule.Engine.Training
             run.Summary.Precision = run.Precision;
             if (run.Precision != NumericPrecision.Single) return;
             SingleTrainingState.CheckSupported(net, run.Optimizer);
+            SingleTrainingState.CheckData(train);
             run.Single = SingleTrainingState.Begin(net, run.Optimizer, run.BatchSize);
         }
 

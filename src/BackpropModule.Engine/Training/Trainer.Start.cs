@@ -149,6 +149,12 @@ namespace BackpropModule.Engine.Training
         {
             int n = run.Count;
             run.BatchSize = Math.Min(run.RequestedBatchSize, n);
+            // NOTE: BatchNorm in training mode normalises a batch of one sample to x̂ = 0 in every unit, so the output
+            // ignores the input and no gradient reaches the layers below: such a run would learn nothing, silently.
+            if (net.HasBatchNorm && run.BatchSize < 2)
+                throw new BackpropException(ErrorIds.TrainingOptionInvalid, ErrorKind.InvalidArgument, run.BatchSize,
+                    $"BatchNorm needs at least 2 samples per batch to normalise (a batch of 1 normalises every unit to 0, so nothing is learned); " +
+                    $"this run has batches of {run.BatchSize}. Use a larger -BatchSize (and at least 2 samples); nothing was changed.");
             run.Batches = (n + run.BatchSize - 1) / run.BatchSize;
             run.Workspace = new BatchWorkspace(net, run.BatchSize);
             var val = options.Validation;

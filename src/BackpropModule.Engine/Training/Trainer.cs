@@ -108,7 +108,8 @@ namespace BackpropModule.Engine.Training
                 // check would need a copy to roll back); the gradients were just written, so the scan reads cache.
                 string why = !IsFinite(r.Loss) || !(run.Single?.GradientsFinite() ?? DatasetChecks.AllFinite(run.Workspace.Gradients))
                     ? "the loss is " + Format(r.Loss) + " or a gradient is not finite"
-                    : run.Guard.Observe(r.Loss);
+                    : (run.Single != null ? run.Single.Workspace.UnfoldableStatistics() : run.Workspace.UnfoldableStatistics())
+                      ?? run.Guard.Observe(r.Loss);
                 if (why != null) throw Diverged(run, why);
                 if (run.Single != null) StepSingle(run);
                 else

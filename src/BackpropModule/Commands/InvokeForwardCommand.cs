@@ -40,7 +40,32 @@ namespace BackpropModule.Commands
         {
             var (x, t) = Engine(() => TensorConverter.ToBatch(InputObject, Target));
             Engine(() => Network.CheckInput(x));
-            WriteObject(ForwardPassView.Wrap(Engine(() => Network.Forward(x, t, Inference ? ForwardMode.Inference : ForwardMode.Training, Seed))));
+            var pass = Engine(() => Network.Forward(x, t, Inference ? ForwardMode.Inference : ForwardMode.Training, Seed));
+            WarnIfBatchNormCannotNormalise(pass);
+            WriteObject(ForwardPassView.Wrap(pass));
+        }
+
+        /// <summary>
+        /// A training-mode pass whose BatchNorm could not normalise still has a finite loss, which would read as
+        /// fine: one sample (x̂ = 0 in every unit, so the output ignores the input) or batch statistics that
+        /// overflowed (x̂ = 0 or NaN; Update-Network refuses such gradients).
+        /// </summary>
+        private void WarnIfBatchNormCannotNormalise(ForwardPass pass)
+        {
+            if (pass.Mode != ForwardMode.Training || !Network.HasBatchNorm) return;
+            if (pass.BatchSize == 1)
+            {
+                WriteWarning("BatchNorm in training mode normalises a single sample to 0 in every unit, so this output ignores the input. " +
+                    "Pass at least 2 samples, or use -Inference (running statistics).");
+                return;
+            }
+            foreach (var layer in pass.Layers)
+                if (layer.Variance != null && (layer.Variance.FindNonFinite() != null || layer.Mean.FindNonFinite() != null))
+                {
+                    WriteWarning($"BatchNorm {layer.Layer}'s batch mean or variance is not finite (the values reaching it are too large for double precision), " +
+                        "so it normalised those units to 0 or NaN and this loss means little; Update-Network will refuse its gradients. Scale the inputs down.");
+                    return;
+                }
         }
     }
 }

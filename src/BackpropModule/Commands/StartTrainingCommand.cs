@@ -130,7 +130,40 @@ namespace BackpropModule.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            CheckScheduleParameters();
+        }
+
+        /// <inheritdoc/>
         protected override void EndProcessing() => ThrowIfPipelineWasEmpty(Network, "Network");
+
+        /// <summary>
+        /// TrainingOptionInvalid for a schedule parameter the run would ignore: given without -LearningRateSchedule
+        /// (on -Resume the checkpoint's schedule continues with its own values) or to a schedule that has no use for it.
+        /// </summary>
+        private void CheckScheduleParameters()
+        {
+            var bound = MyInvocation.BoundParameters;
+            var uses = new (string Name, ScheduleKind[] Kinds)[]
+            {
+                (nameof(StepSize), new[] { ScheduleKind.Step }),
+                (nameof(Gamma), new[] { ScheduleKind.Step, ScheduleKind.Exponential, ScheduleKind.ReduceOnPlateau }),
+                (nameof(MinLearningRate), new[] { ScheduleKind.Cosine, ScheduleKind.ReduceOnPlateau }),
+                (nameof(SchedulePatience), new[] { ScheduleKind.ReduceOnPlateau }),
+            };
+            foreach (var (name, kinds) in uses)
+            {
+                if (!bound.ContainsKey(name) || (LearningRateSchedule.HasValue && Array.IndexOf(kinds, LearningRateSchedule.Value) >= 0)) continue;
+                string used = string.Join(", ", kinds);
+                Throw(ErrorIds.TrainingOptionInvalid, ErrorKind.InvalidArgument, bound[name],
+                    LearningRateSchedule.HasValue
+                        ? $"-{name} does not apply to the {LearningRateSchedule.Value} schedule (it is used by {used}); nothing was changed."
+                        : $"-{name} belongs to a learning-rate schedule ({used}); give -LearningRateSchedule with it" +
+                          (Resume ? " (a resumed run continues the checkpoint's schedule with its own values unless -LearningRateSchedule replaces it)." : "."));
+            }
+        }
 
         /// <inheritdoc/>
         protected override void ProcessRecord()

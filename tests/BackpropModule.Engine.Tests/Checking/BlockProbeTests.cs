@@ -61,6 +61,32 @@ namespace BackpropModule.Engine.Tests.Checking
         }
 
         [Fact]
+        public void ADroppedUnitsKinkIsNoKinkOfTheLoss()
+        {
+            // Row 0 is all zeros and b1 is 0, so every first-layer unit sits exactly on ReLU's kink for that row. A unit
+            // dropout removes from the row cannot bend the loss: its b1 element must get a plain central difference,
+            // not the one-sided slopes (whose truncation error failed correct checks), on both probes.
+            var net = new Network(new[] { 2, 8, 3 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1,
+                hiddenLayers: HiddenLayerOptions.Create(1, false, new[] { 0.5 }));
+            var r = new SeededRandom(3);
+            Tensor x = NumericGradient.Uniform(r, 6, 2, -1, 1);
+            x[0, 0] = 0; x[0, 1] = 0;
+            var t = new Tensor(6, 3);
+            for (int i = 0; i < 6; i++) t[i, i % 3] = 1;
+            const long seed = 11;
+            Tensor mask = net.Forward(x, t, ForwardMode.Training, seed)["mask1"];
+            int[] b1 = Enumerable.Range(0, 8).ToArray();
+            Assert.Contains(b1, j => mask[0, j] == 0);
+            Assert.Contains(b1, j => mask[0, j] != 0);
+            foreach (bool full in new[] { false, true })
+            {
+                var checker = new GradientChecker(net, x, t, new GradientCheckOptions()) { Mode = ForwardMode.Training, DropoutSeed = seed, FullRecompute = full };
+                var estimates = checker.EstimateElements(1, b1);
+                foreach (int j in b1) Assert.True(estimates[j].Unresolved == (mask[0, j] != 0), $"unit {j}, full recompute {full}");
+            }
+        }
+
+        [Fact]
         public void TheCachedPassGivesTheNetworksOwnLoss()
         {
             var (net, x, t) = Problem(new Random(3), 3, ActivationKind.Tanh, OutputKind.Softmax, 5);

@@ -149,6 +149,38 @@ namespace BackpropModule.Engine.Tests.Checking
         }
 
         [Fact]
+        public void AGradientThatIsZeroOverALargeBatchPasses()
+        {
+            // W2 = 0: every sample gets the same logits b2, so db2 = mean(softmax(b2) − t) is exactly 0 on balanced
+            // classes. The losses at b2 ± h differ only by roundoff, which must stay within the noise floor.
+            var data = Engine.Data.BuiltInDatasets.Create(Engine.Data.BuiltInDatasetKind.Spiral, count: 300, seed: 1);
+            var net = new Network(new[] { 2, 5, 3 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1);
+            Array.Clear(net.Layers[1].W.Value.Data, 0, net.Layers[1].W.Value.Count);
+            var r = new GradientChecker(net, data.FeaturesTensor(), data.TargetsTensor(), new GradientCheckOptions { Parameters = new[] { "b2" } })
+                .CheckAll().Results.Single();
+            Assert.True(r.Passed, r.Describe());
+            Assert.True(Math.Abs(r.Numerical) <= r.NoiseFloor, r.Describe());
+        }
+
+        [Fact]
+        public void ASubgradientAtAnUnresolvedKinkIsJudgedAgainstAccurateOneSidedSlopes()
+        {
+            // The spiral's first sample is (0, 0), so with b1 = 0 it sits exactly on every first-layer kink and each
+            // b1 element is judged against its one-sided slopes. Two-point slopes were off by s·L″/2 (about 2e-8)
+            // and failed correct gradients for 2 of these 20 dropout masks.
+            var data = Engine.Data.BuiltInDatasets.Create(Engine.Data.BuiltInDatasetKind.Spiral, count: 100, seed: 1);
+            var net = new Network(new[] { 2, 5, 3 }, ActivationKind.ReLU, OutputKind.Softmax, seed: 1,
+                hiddenLayers: HiddenLayerOptions.Create(1, false, new[] { 0.5 }));
+            var options = new GradientCheckOptions { Parameters = new[] { "b1" } };
+            for (long seed = 1; seed <= 20; seed++)
+            {
+                var r = new GradientChecker(net, data.FeaturesTensor(), data.TargetsTensor(), options) { DropoutSeed = seed }.CheckAll().Results.Single();
+                Assert.True(r.UnresolvedKinks > 0, "the zero row should sit on a kink");
+                Assert.True(r.Passed, $"dropout seed {seed}: {r.Describe()}");
+            }
+        }
+
+        [Fact]
         public void NonReLUNetworksNeverReportKinks()
         {
             var (net, x, t) = Problem(new[] { 4, 6, 3 }, ActivationKind.Tanh, OutputKind.Softmax, 3, 2);

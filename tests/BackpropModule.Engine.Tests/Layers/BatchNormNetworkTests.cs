@@ -127,6 +127,26 @@ namespace BackpropModule.Engine.Tests.Layers
         }
 
         [Fact]
+        public void BatchStatisticsThatOverflowAreRefusedNotFoldedIntoTheNetwork()
+        {
+            // |a| ≈ 1e200: the batch variance overflows to ∞; folding it would leave RunningVariance = ∞ (every unit
+            // normalised to 0 in inference mode, and a file Import-Network refuses).
+            var big = new Dataset("big", Data.Features.Select(v => v * 1e200).ToArray(), Data.FeatureCount, Data.Targets, Data.TargetWidth, Data.Labels);
+            var net = Net(dropout: 0);
+            var stats = net.SnapshotStatistics();
+            var weights = net.SnapshotParameters();
+            var g = net.Backward(net.Forward(big.FeaturesTensor(), big.TargetsTensor(), ForwardMode.Training, 1));
+            Assert.Equal(ErrorIds.BatchStatisticsNotFinite, Assert.Throws<BackpropException>(() => NetworkUpdate.Apply(net, g, learningRate: 0.1)).ErrorId);
+            Assert.Equal(0, net.Version);
+            var e = Assert.Throws<BackpropException>(() => new Trainer(net, big, new TrainingOptions { Epochs = 1, BatchSize = 10, Seed = 1 }).Run());
+            Assert.Equal(ErrorIds.TrainingDiverged, e.ErrorId);
+            Assert.Contains("BatchNorm 1", e.Message);
+            var back = net.SnapshotStatistics();
+            for (int k = 0; k < stats.Length; k++) Assert.True(stats[k].BitwiseEquals(back[k]), "running statistics " + k);
+            for (int p = 0; p < weights.Length; p++) Assert.True(weights[p].BitwiseEquals(net.Parameters[p].Value), net.Parameters[p].Name);
+        }
+
+        [Fact]
         public void ANetworkRebuiltFromItsPartsPredictsTheSameBits()
         {
             var net = Net(dropout: 0.3);

@@ -180,6 +180,17 @@ namespace BackpropModule.Engine.Tests.Single
         }
 
         [Fact]
+        public void ACopyKeepsThePrecisionAndTheValuesAsTheyAre()
+        {
+            var net = Net();
+            net.SetPrecision(NumericPrecision.Single);
+            net.Parameters[0].Value[0, 0] = 0.1; // Update-Network and Set-NetworkParameter may store non-floats
+            var copy = net.Copy();
+            Assert.Equal(NumericPrecision.Single, copy.Precision);
+            for (int p = 0; p < net.Parameters.Count; p++) Assert.True(net.Parameters[p].Value.BitwiseEquals(copy.Parameters[p].Value));
+        }
+
+        [Fact]
         public void AnOptimizerWithoutAFloatVersionIsRefusedAndNothingChanges()
         {
             var net = Net();
