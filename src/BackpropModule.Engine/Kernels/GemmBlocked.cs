@@ -39,6 +39,32 @@ namespace BackpropModule.Engine.Kernels
 
         [ThreadStatic] private static PackBuffers buffers;
 
+        /// <summary>
+        /// Grows this thread's pack buffers to what <see cref="Run"/> of an m × n × k product needs. A parallel
+        /// GEMM reserves its largest part on the calling thread before it forks: a part taken back from a worker
+        /// that did not start in time then runs on buffers already there, so steady state allocates nothing
+        /// however the threads are scheduled.
+        /// </summary>
+        private static PackBuffers Reserve(GemmPath path, int m, int n, int k)
+        {
+            int mr = MicroKernels.RowsPerTile(path), nr = MicroKernels.NR;
+            int kc = Balanced(k, KC, 1), mc = Balanced(m, MC, mr), nc = Balanced(n, NC, nr);
+            var buf = buffers ?? (buffers = new PackBuffers());
+            // +8 doubles of slack so the panels can start on a 64-byte boundary.
+            int aNeed = RoundUp(mc, mr) * kc + 8, bNeed = RoundUp(nc, nr) * kc + 8;
+            if (buf.A.Length < aNeed) buf.A = new double[aNeed];
+            if (buf.B.Length < bNeed) buf.B = new double[bNeed];
+            return buf;
+        }
+
+        /// <inheritdoc cref="Reserve(GemmPath, int, int, int)"/>
+        internal static void ReserveForParts(GemmPath path, in GemmSplit split, int m, int n, int k)
+        {
+            for (int p = 0; p < split.Parts; p++)
+                if (split.Range(p, out int from, out int to))
+                    Reserve(path, split.Columns ? m : to - from, split.Columns ? to - from : n, k);
+        }
+
         /// <summary>Serial C = alpha·op(A)·op(B) + beta·C on raw column-major storage; m, n, k &gt; 0.</summary>
         internal static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, double alpha,
             double* a, int lda, double* b, int ldb, double beta, double* c, int ldc)
@@ -46,11 +72,7 @@ namespace BackpropModule.Engine.Kernels
             int mr = MicroKernels.RowsPerTile(path), nr = MicroKernels.NR;
             // Equal blocks, so a k of 784 is 4 × 196 rather than 3 × 256 + 16.
             int kc = Balanced(k, KC, 1), mc = Balanced(m, MC, mr), nc = Balanced(n, NC, nr);
-            var buf = buffers ?? (buffers = new PackBuffers());
-            // +8 doubles of slack so the panels can start on a 64-byte boundary.
-            int aNeed = RoundUp(mc, mr) * kc + 8, bNeed = RoundUp(nc, nr) * kc + 8;
-            if (buf.A.Length < aNeed) buf.A = new double[aNeed];
-            if (buf.B.Length < bNeed) buf.B = new double[bNeed];
+            var buf = Reserve(path, m, n, k);
             double* tile = stackalloc double[mr * nr];
             fixed (double* rawA = buf.A, rawB = buf.B)
             {

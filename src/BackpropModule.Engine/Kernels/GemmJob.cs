@@ -35,7 +35,12 @@ namespace BackpropModule.Engine.Kernels
             try
             {
                 if (job.split.Parts == 1) job.RunPart(0);
-                else KernelThreads.Run(job, job.split.Parts);
+                else
+                {
+                    // A part a worker did not start in time runs here: its buffers must already be here.
+                    GemmBlocked.ReserveForParts(path, job.split, m, n, k);
+                    KernelThreads.Run(job, job.split.Parts);
+                }
             }
             finally
             {

@@ -33,9 +33,8 @@ namespace BackpropModule.Engine.Kernels
 
         [ThreadStatic] private static PackBuffers buffers;
 
-        /// <summary>Serial C = alpha·op(A)·op(B) + beta·C on raw column-major storage; m, n, k &gt; 0.</summary>
-        internal static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
-            float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        /// <summary>Grows this thread's pack buffers to what <see cref="Run"/> of an m × n × k product needs (see <see cref="GemmBlocked.ReserveForParts"/>).</summary>
+        private static PackBuffers Reserve(GemmPath path, int m, int n, int k)
         {
             int mr = MicroKernelsSingle.RowsPerTile(path), nr = MicroKernelsSingle.NR;
             int kc = GemmBlocked.Balanced(k, KC, 1), mc = GemmBlocked.Balanced(m, MC, mr), nc = GemmBlocked.Balanced(n, NC, nr);
@@ -44,6 +43,24 @@ namespace BackpropModule.Engine.Kernels
             int aNeed = GemmBlocked.RoundUp(mc, mr) * kc + 16, bNeed = GemmBlocked.RoundUp(nc, nr) * kc + 16;
             if (buf.A.Length < aNeed) buf.A = new float[aNeed];
             if (buf.B.Length < bNeed) buf.B = new float[bNeed];
+            return buf;
+        }
+
+        /// <summary>Reserves, on the calling thread, the buffers of the largest part of a split product.</summary>
+        internal static void ReserveForParts(GemmPath path, in GemmSplit split, int m, int n, int k)
+        {
+            for (int p = 0; p < split.Parts; p++)
+                if (split.Range(p, out int from, out int to))
+                    Reserve(path, split.Columns ? m : to - from, split.Columns ? to - from : n, k);
+        }
+
+        /// <summary>Serial C = alpha·op(A)·op(B) + beta·C on raw column-major storage; m, n, k &gt; 0.</summary>
+        internal static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
+            float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        {
+            int mr = MicroKernelsSingle.RowsPerTile(path), nr = MicroKernelsSingle.NR;
+            int kc = GemmBlocked.Balanced(k, KC, 1), mc = GemmBlocked.Balanced(m, MC, mr), nc = GemmBlocked.Balanced(n, NC, nr);
+            var buf = Reserve(path, m, n, k);
             float* tile = stackalloc float[mr * nr];
             fixed (float* rawA = buf.A, rawB = buf.B)
             {

@@ -31,10 +31,16 @@ namespace BackpropModule.Engine.Kernels
         /// <summary>Most parts a call may use (the number of cores, at most 8).</summary>
         internal static int MaxThreads { get; } = Math.Max(1, Math.Min(Environment.ProcessorCount, 8));
 
+        /// <summary>
+        /// For tests, per thread: run every part on the calling thread, as when no worker starts in time and the
+        /// caller takes each part back (which a loaded machine does now and then, and a test cannot arrange).
+        /// </summary>
+        [ThreadStatic] internal static bool TakeBackEveryPart;
+
         /// <summary>Runs parts 0..parts−1 and returns when all are done; rethrows the first failure.</summary>
         internal static void Run(IPartitionedWork work, int parts)
         {
-            if (parts <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+            if (parts <= 1 || TakeBackEveryPart || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
             {
                 for (int p = 0; p < parts; p++) work.RunPart(p);
                 return;

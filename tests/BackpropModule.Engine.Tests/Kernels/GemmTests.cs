@@ -1,6 +1,7 @@
 using System;
 using BackpropModule.Engine.Kernels;
 using FsCheck.Xunit;
+using BackpropModule.Engine.Tests.Foundation;
 using Xunit;
 
 namespace BackpropModule.Engine.Tests.Kernels
@@ -136,13 +137,14 @@ namespace BackpropModule.Engine.Tests.Kernels
             for (int i = 0; i < a.Length; i++) a[i] = i % 7 - 3;
             for (int i = 0; i < b.Length; i++) b[i] = i % 5 - 2;
             for (int r = 0; r < 3; r++) Gemm.Multiply(false, false, m, n, k, 1, a, m, b, k, 0, c, m);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int r = 0; r < 20; r++)
+            Assert.Equal(0, SteadyState.Allocated(() =>
             {
-                Gemm.Multiply(false, false, m, n, k, 1, a, m, b, k, 0, c, m);
-                Gemm.Multiply(true, false, k, n, m, 1, a, m, c, m, 0, d, k);
-            }
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                for (int r = 0; r < 20; r++)
+                {
+                    Gemm.Multiply(false, false, m, n, k, 1, a, m, b, k, 0, c, m);
+                    Gemm.Multiply(true, false, k, n, m, 1, a, m, c, m, 0, d, k);
+                }
+            }));
         }
 
         private static void AssertBitwiseEqual(double[] x, double[] y, string what)

@@ -8,6 +8,7 @@ using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
 using BackpropModule.Engine.Training;
+using BackpropModule.Engine.Tests.Foundation;
 using Xunit;
 
 namespace BackpropModule.Engine.Tests.Single
@@ -150,9 +151,7 @@ namespace BackpropModule.Engine.Tests.Single
                 }
             }
             Epoch();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Epoch();
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, SteadyState.Allocated(Epoch));
         }
 
         [Fact]

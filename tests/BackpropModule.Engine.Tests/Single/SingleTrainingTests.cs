@@ -8,6 +8,7 @@ using BackpropModule.Engine.Layers;
 using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
 using BackpropModule.Engine.Training;
+using BackpropModule.Engine.Tests.Foundation;
 using Xunit;
 
 namespace BackpropModule.Engine.Tests.Single
@@ -247,9 +248,10 @@ namespace BackpropModule.Engine.Tests.Single
             var ws = new BatchWorkspaceSingle(net, values, 32);
             var order = Enumerable.Range(0, Data.Count).ToArray();
             for (int s = 0; s < Data.Count; s += 32) ws.TrainBatch(Data, order, s, Math.Min(32, Data.Count - s));
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int s = 0; s < Data.Count; s += 32) ws.TrainBatch(Data, order, s, Math.Min(32, Data.Count - s));
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, SteadyState.Allocated(() =>
+            {
+                for (int s = 0; s < Data.Count; s += 32) ws.TrainBatch(Data, order, s, Math.Min(32, Data.Count - s));
+            }));
         }
 
         [Fact]
