@@ -52,10 +52,17 @@ namespace BackpropModule.Engine.Checking
         private readonly ProbeScratch[] scratch;
         private readonly DifferenceEstimate[] estimates;
         private readonly int parts;
+        private readonly double lossRoundoff;
         private int blockStart, blockEnd, computed;
 
-        public DifferenceEstimator(LossProbe probe, Network network, int p, int[] elements, double h, bool detectKinks)
+        /// <summary>
+        /// An estimator of parameter p's selected elements at step h. lossRoundoff is how far one computed loss may be
+        /// from the exact loss beyond 4·2⁻⁵²·|L| (<see cref="GradientChecker.LossRoundoff"/>); 0 models only the
+        /// rounding of the loss's last steps.
+        /// </summary>
+        public DifferenceEstimator(LossProbe probe, Network network, int p, int[] elements, double h, bool detectKinks, double lossRoundoff = 0)
         {
+            this.lossRoundoff = lossRoundoff;
             this.probe = probe;
             this.p = p;
             w = network.Parameters[p].Value.Data;
@@ -137,7 +144,8 @@ namespace BackpropModule.Engine.Checking
             double l1 = probe.LossWith(p, i, original + step, s, null, out _);
             double l2 = probe.LossWith(p, i, original + 2 * step, s, null, out _);
             double c0 = -(s1 + s2) / (s1 * s2), c1 = s2 / (s1 * (s2 - s1)), c2 = -s1 / (s2 * (s2 - s1));
-            noise = 4 * MachineEpsilon * (Math.Abs(c0 * center) + Math.Abs(c1 * l1) + Math.Abs(c2 * l2));
+            noise = 4 * MachineEpsilon * (Math.Abs(c0 * center) + Math.Abs(c1 * l1) + Math.Abs(c2 * l2))
+                + lossRoundoff * (Math.Abs(c0) + Math.Abs(c1) + Math.Abs(c2));
             return c0 * center + c1 * l1 + c2 * l2;
         }
 
@@ -147,9 +155,11 @@ namespace BackpropModule.Engine.Checking
         /// is computed exactly here (Sterbenz) and used as the denominator instead of 2h.
         /// NOTE: each computed loss is off by a few units in its last place (the forward pass rounds
         /// long dot products, exponentials and a batch sum), so the quotient is uncertain by
-        /// σ = 4·2⁻⁵²·(|L₊| + |L₋|) / ((w + h) − (w − h)) (returned as noiseFloor): two derivatives
+        /// σ = (4·2⁻⁵²·(|L₊| + |L₋|) + 2R) / ((w + h) − (w − h)) (returned as noiseFloor): two derivatives
         /// closer than σ cannot be told apart, whatever the gradient code does. The factor 4 is the
-        /// smallest that covers the roundoff measured on 784-50-10 checks with a full forward pass.
+        /// smallest that covers the roundoff measured on 784-50-10 checks with a full forward pass; R is the
+        /// rounding the layers pass on to the loss (<see cref="GradientChecker.LossRoundoff"/>), which 4ε·|L|
+        /// misses when the loss is small next to the outputs or very sensitive to the weights.
         /// </remarks>
         private double CentralDifference(int i, double step, ProbeScratch s, out double noiseFloor, out bool kink)
         {
@@ -158,7 +168,7 @@ namespace BackpropModule.Engine.Checking
             bool[] plus = detectKinks ? s.PlusSigns : null, minus = detectKinks ? s.MinusSigns : null;
             double lossUp = probe.LossWith(p, i, up, s, plus, out int count);
             double lossDown = probe.LossWith(p, i, down, s, minus, out _);
-            noiseFloor = 4 * MachineEpsilon * (Math.Abs(lossUp) + Math.Abs(lossDown)) / (up - down);
+            noiseFloor = (4 * MachineEpsilon * (Math.Abs(lossUp) + Math.Abs(lossDown)) + 2 * lossRoundoff) / (up - down);
             kink = false;
             if (detectKinks)
                 for (int k = 0; k < count; k++)

@@ -68,6 +68,86 @@ namespace BackpropModule.Engine.Checking
         /// <summary>Backprop's gradients on this batch: forward then backward with the current parameters.</summary>
         public Gradients ComputeAnalytic() => Network.Backward(Network.Forward(Input, Target, Mode, DropoutSeed));
 
+        /// <summary>
+        /// The rounding a forward pass hands on to its loss, to first order: every pre-activation a = x·W + b is a
+        /// rounded sum whose error is a few units of ε·(Σ|x||W| + |b|), and reaches the loss multiplied by |∂L/∂a|;
+        /// so R = 2ε·Σ over layers, samples and units of |∂L/∂a|·(Σᵢ|xᵢ||Wᵢⱼ| + |bⱼ|), plus the same for BatchNorm's
+        /// x̂ = (a − μ)·s and γ·x̂ + β and for each activation's value, from one pass in the check's mode and masks.
+        /// </summary>
+        /// <remarks>
+        /// NOTE: 4ε·|L| alone (the rounding of the loss's own last steps) is too small when the loss is small next to
+        /// the outputs it comes from, or very sensitive to the weights (BatchNorm over two samples normalises any
+        /// difference to ±1): a correct small gradient could then be judged Wrong on roundoff. With R the fast probes
+        /// and the whole-network recompute agree within their floors over 10,800 random checks each.
+        /// </remarks>
+        internal double LossRoundoff()
+        {
+            if (!ModelLayerRoundoff) return 0;
+            // Once per check: the same for every parameter while the network, mode and masks stay.
+            var key = (Network.Version, Mode, DropoutSeed);
+            if (roundoffKey.HasValue && roundoffKey.Value == key) return roundoff;
+            roundoff = ComputeLossRoundoff();
+            roundoffKey = key;
+            return roundoff;
+        }
+
+        /// <summary>False: the floor models only the loss's own rounding, 4ε·|L| (how it was before; for tests).</summary>
+        internal bool ModelLayerRoundoff { get; set; } = true;
+
+        private (long Version, ForwardMode Mode, long Seed)? roundoffKey;
+        private double roundoff;
+
+        private double ComputeLossRoundoff()
+        {
+            var pass = Network.Forward(Input, Target, Mode, DropoutSeed);
+            var g = Network.Backward(pass);
+            double sum = 0;
+            for (int l = 0; l < pass.Layers.Count; l++)
+            {
+                Tensor x = pass.Layers[l].Input, d = g.Deltas[l];
+                var affine = Network.Blocks[l].Affine;
+                double[] w = affine.W.Value.Data, b = affine.B.Value.Data;
+                int n = x.Rows, inputs = affine.Inputs, units = affine.Outputs;
+                for (int s = 0; s < n; s++)
+                    for (int j = 0; j < units; j++)
+                    {
+                        double delta = Math.Abs(d[s, j]);
+                        if (delta == 0) continue;
+                        double size = Math.Abs(b[j]);
+                        for (int i = 0; i < inputs; i++) size += Math.Abs(x[s, i]) * Math.Abs(w[i + j * inputs]);
+                        sum += delta * size;
+                    }
+                sum += BatchNormRoundoff(pass.Layers[l], g["dbn" + (l + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)], Network.Blocks[l]);
+                // An activation's value is rounded too: |∂L/∂z|·|z|.
+                Tensor dz = g["dz" + (l + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)], z = pass.Layers[l].Output;
+                if (dz != null && l < pass.Layers.Count - 1)
+                    for (int i = 0; i < z.Count; i++) sum += Math.Abs(dz.Data[i] * z.Data[i]);
+            }
+            // Two units per rounded term, as the floor's 4ε·|L| allows two per loss: with one, 1 in 10,800 random
+            // BatchNorm checks still had its probes disagree by more than their floors (by 1.23 times).
+            return double.IsNaN(sum) ? 0 : 2 * MachineEpsilon * sum;
+        }
+
+        // x̂ = (a − μ)·s rounds relative to the terms it subtracts, and γ·x̂ + β relative to its terms.
+        private static double BatchNormRoundoff(LayerTrace trace, Tensor dbn, Layers.NetworkBlock block)
+        {
+            if (dbn == null || trace.Normalized == null || block.BatchNorm == null) return 0;
+            double[] gamma = block.BatchNorm.Gamma.Value.Data, beta = block.BatchNorm.Beta.Value.Data;
+            Tensor a = trace.PreActivation, xhat = trace.Normalized;
+            double sum = 0;
+            for (int s = 0; s < a.Rows; s++)
+                for (int j = 0; j < a.Columns; j++)
+                {
+                    double d = Math.Abs(dbn[s, j]);
+                    if (d == 0) continue;
+                    double spread = (Math.Abs(a[s, j]) + Math.Abs(trace.Mean[0, j])) * Math.Abs(trace.InverseStd[0, j]) + Math.Abs(xhat[s, j]);
+                    sum += d * (Math.Abs(gamma[j]) * spread + Math.Abs(beta[j]));
+                }
+            return sum;
+        }
+
+        private const double MachineEpsilon = 2.220446049250313e-16;
+
         /// <summary>Indexes (into <see cref="Network.Parameters"/>) of the parameters the options select, in network order.</summary>
         /// <exception cref="BackpropException">A name matches no parameter.</exception>
         public IReadOnlyList<int> SelectParameters()
@@ -137,7 +217,7 @@ namespace BackpropModule.Engine.Checking
             };
             var tally = new ErrorTally(Options.IncludeGradients ? GradientCheckResult.NaNGrid(value.Rows, value.Columns) : null);
             double[] a = analytic.Data;
-            var estimator = new DifferenceEstimator(CreateProbe(), Network, p, elements, Options.Epsilon, detectKinks);
+            var estimator = new DifferenceEstimator(CreateProbe(), Network, p, elements, Options.Epsilon, detectKinks, LossRoundoff());
             for (int k = 0; k < elements.Length; k++)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -173,7 +253,7 @@ namespace BackpropModule.Engine.Checking
         /// <summary>The estimates for elements of parameter p, for tests that compare the two probes.</summary>
         internal DifferenceEstimate[] EstimateElements(int p, int[] elements)
         {
-            var estimator = new DifferenceEstimator(CreateProbe(), Network, p, elements, Options.Epsilon, detectKinks);
+            var estimator = new DifferenceEstimator(CreateProbe(), Network, p, elements, Options.Epsilon, detectKinks, LossRoundoff());
             var result = new DifferenceEstimate[elements.Length];
             for (int k = 0; k < elements.Length; k++) result[k] = estimator.Get(k, CancellationToken.None);
             return result;

@@ -53,13 +53,11 @@ namespace BackpropModule.Engine.Tests.Checking
                 for (int k = 0; k < all.Length; k++)
                 {
                     if (ef[k].CrossedKink != er[k].CrossedKink || ef[k].Unresolved != er[k].Unresolved) return false;
-                    // NOTE: the noise floor models each loss's rounding as 4ε·|L|. BatchNorm over two samples
-                    // normalises any difference to ±1, so the loss is very sensitive to the weights below it and
-                    // rounding inside the network reaches the loss amplified: over 10,800 cases (seeds 1–150, every
-                    // activation, output, mode and step) the two probes, which round differently, differed by up
-                    // to 11.9 times the sum of their floors (35 cases above 1). A wrong recompute differs by the
-                    // size of the derivative, far beyond this bound.
-                    double bound = 16 * (ef[k].NoiseFloor + er[k].NoiseFloor);
+                    // NOTE: the two probes round differently; each floor covers its probe's rounding, including what
+                    // BatchNorm over two samples amplifies (GradientChecker.LossRoundoff). Widened locally to 10,800
+                    // cases (seeds 1–150, every activation, output, mode and step), the largest disagreement was 0.89
+                    // of the floors' sum; with the loss's rounding modelled as 4ε·|L| alone it was 11.9.
+                    double bound = ef[k].NoiseFloor + er[k].NoiseFloor;
                     if (!(Math.Abs(ef[k].Numerical - er[k].Numerical) <= bound)) return false;
                 }
             }

@@ -46,11 +46,10 @@ namespace BackpropModule.Engine.Tests.Checking
                 for (int k = 0; k < all.Length; k++)
                 {
                     if (ef[k].CrossedKink != er[k].CrossedKink || ef[k].Unresolved != er[k].Unresolved) return false;
-                    // NOTE: the noise floor models each loss's rounding as 4ε·|L|; a loss that is small next to the
-                    // outputs it comes from (squared error near a fit) rounds more than that. Over 10,800 cases (seeds
-                    // 1–150, every depth, activation, output and step) the two probes differed by up to 2.83 times
-                    // the sum of their floors (6 cases above 1); a wrong recompute differs by far more.
-                    double bound = 4 * (ef[k].NoiseFloor + er[k].NoiseFloor);
+                    // NOTE: widened locally to 10,800 cases (seeds 1–150, every depth, activation, output and step), the
+                    // largest disagreement was 0.17 of the floors' sum; with the loss's rounding modelled as 4ε·|L|
+                    // alone (no GradientChecker.LossRoundoff) it was 2.83, on losses small next to their outputs.
+                    double bound = ef[k].NoiseFloor + er[k].NoiseFloor;
                     if (!(Math.Abs(ef[k].Numerical - er[k].Numerical) <= bound)) return false;
                     if (!(Math.Abs(ef[k].FirstNumerical - er[k].FirstNumerical) <= bound * 100)) return false;
                 }
