@@ -60,6 +60,19 @@ namespace BackpropModule.Engine.Tests.Checking
             Assert.True(summary.Results.Skip(1).All(r => r.Passed));
         }
 
+        [Theory]
+        [InlineData(520, 1, ActivationKind.ReLU)]   // 4-4-2, one sample: dW1 of 9e-6 was judged Wrong (7.8e-7)
+        [InlineData(200, 2, ActivationKind.ReLU)]   // 2-5-5-2, one sample: dW2 of 1.5e-5 was judged Wrong (5.4e-7)
+        public void SmallGradientsOfAConfidentSoftmaxPass(int seed, int depth, ActivationKind activation)
+        {
+            // Found by a sweep of 21,600 random checks; the loss now keeps its relative precision (log1p).
+            var rng = new Random(seed);
+            int[] sizes = Enumerable.Range(0, depth + 2).Select(_ => rng.Next(1, 9)).ToArray();
+            var (net, x, t) = Problem(sizes, activation, OutputKind.Softmax, seed % 5 + 1, seed);
+            var summary = new GradientChecker(net, x, t).CheckAll();
+            Assert.True(summary.Passed, string.Join("; ", summary.Results.Select(r => r.Describe())));
+        }
+
         [Fact]
         public void TheNetworkKeepsItsBitsAndVersion()
         {

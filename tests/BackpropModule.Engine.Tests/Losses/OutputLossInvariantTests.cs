@@ -32,6 +32,23 @@ namespace BackpropModule.Engine.Tests.Losses
         }
 
         [Theory]
+        [InlineData(12.0)]
+        [InlineData(25.0)]
+        [InlineData(3.0)]
+        public void AConfidentPredictionsLossKeepsItsRelativePrecision(double margin)
+        {
+            // Logits (margin, 0, 0) with the target on the first: L = log(1 + 2·e^−margin), as small as 3e-11. Summed as
+            // 1 + tiny and then logged, the loss kept only an absolute precision near 2e-16 (a relative 1e-5 at margin 25).
+            var a = Tensor.FromRows(new[] { new[] { margin, 0.0, 0.0 } });
+            var t = Tensor.FromRows(new[] { new[] { 1.0, 0.0, 0.0 } });
+            double exact = OutputLosses.Log1P(2 * Math.Exp(-margin));
+            var loss = new SoftmaxCrossEntropy();
+            double alone = loss.Loss(a, new Tensor(1, 3), t), fused = loss.ForwardWithLoss(a, new Tensor(1, 3), t);
+            Assert.True(Math.Abs(alone - exact) <= 4e-16 * exact, $"loss {alone:R}, exact {exact:R}");
+            Assert.Equal(alone, fused);
+        }
+
+        [Theory]
         [InlineData(TargetKind.OneHot)]
         [InlineData(TargetKind.Soft)]
         public void SoftmaxLossGradientRowsSumToZero(TargetKind target)
