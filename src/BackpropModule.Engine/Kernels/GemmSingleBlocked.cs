@@ -50,8 +50,7 @@ namespace BackpropModule.Engine.Kernels
         internal static void ReserveForParts(GemmPath path, in GemmSplit split, int m, int n, int k)
         {
             for (int p = 0; p < split.Parts; p++)
-                if (split.Range(p, out int from, out int to))
-                    Reserve(path, split.Columns ? m : to - from, split.Columns ? to - from : n, k);
+                if (split.PartShape(p, m, n, out int partM, out int partN)) Reserve(path, partM, partN, k);
         }
 
         /// <summary>Serial C = alpha·op(A)·op(B) + beta·C on raw column-major storage; m, n, k &gt; 0.</summary>

@@ -48,6 +48,15 @@ namespace BackpropModule.Engine.Kernels
             to = Math.Min(size, (int)((long)tiles * (part + 1) / Parts) * unit);
             return to > from;
         }
+
+        /// <summary>The m × n of part p's product (the full extent along the dimension not split); false when the part is empty.</summary>
+        internal bool PartShape(int part, int m, int n, out int partM, out int partN)
+        {
+            bool any = Range(part, out int from, out int to);
+            partM = Columns ? m : to - from;
+            partN = Columns ? to - from : n;
+            return any;
+        }
     }
 
     /// <summary>Argument checks every GEMM entry point shares, whatever its element type.</summary>
