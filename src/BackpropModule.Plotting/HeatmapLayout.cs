@@ -17,18 +17,24 @@ namespace BackpropModule.Plotting
         /// <summary>Panels per row the block layout allows; wider sets fall back to the square grid.</summary>
         internal const int MaxColumns = 8;
 
+        /// <summary>The narrowest panel that still shows its heat map beside its colour bar and axis labels.</summary>
+        internal const int MinPanelWidth = 220;
+
         /// <summary>
-        /// The grid cell of each name (row-major index) and the grid's size.
+        /// The grid cell of each name (row-major index) and the grid's size. With <paramref name="width"/> (the
+        /// picture's, in pixels), no panel is narrower than <see cref="MinPanelWidth"/>: a block row that would be
+        /// wraps into a plain grid of as many columns as fit.
         /// </summary>
-        internal static int[] Slots(IReadOnlyList<string> names, out int columns, out int rows)
+        internal static int[] Slots(IReadOnlyList<string> names, out int columns, out int rows, int width = 0)
         {
+            int fit = width > 0 ? Math.Max(1, width / MinPanelWidth) : int.MaxValue;
             var blocks = names.Select(n => BlockNumber.Match(n ?? "")).ToArray();
             if (names.Count > 1 && blocks.All(m => m.Success))
             {
                 var numbers = blocks.Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
                 var order = numbers.Distinct().OrderBy(n => n).ToList();
                 int widest = order.Max(b => numbers.Count(n => n == b));
-                if (order.Count > 1 && widest <= MaxColumns)
+                if (order.Count > 1 && widest <= MaxColumns && widest <= fit)
                 {
                     columns = widest;
                     rows = order.Count;
@@ -42,7 +48,7 @@ namespace BackpropModule.Plotting
                     return slots;
                 }
             }
-            columns = PlotCanvas.GridColumns(names.Count);
+            columns = Math.Min(PlotCanvas.GridColumns(names.Count), fit);
             rows = (names.Count + columns - 1) / columns;
             return Enumerable.Range(0, names.Count).ToArray();
         }

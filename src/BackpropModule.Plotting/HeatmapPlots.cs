@@ -26,7 +26,7 @@ namespace BackpropModule.Plotting
         {
             if (tensors == null || tensors.Count == 0)
                 throw new BackpropException(ErrorIds.PlotInputEmpty, ErrorKind.InvalidData, tensors, "There is nothing to draw: no parameters or gradients.");
-            int[] slots = HeatmapLayout.Slots(tensors.Select(t => t.Key).ToList(), out int columns, out int rows);
+            int[] slots = HeatmapLayout.Slots(tensors.Select(t => t.Key).ToList(), out int columns, out int rows, options.Width);
             // Cells a block does not use stay empty (null), so each kind of parameter keeps its column.
             var plots = new Plot[columns * rows];
             for (int i = 0; i < tensors.Count; i++)

@@ -25,6 +25,21 @@ namespace BackpropModule.Plotting.Tests
         }
 
         [Fact]
+        public void A_picture_too_narrow_for_a_block_row_wraps_into_panels_that_fit()
+        {
+            // -Width 800 for a BatchNorm network: six panels a row left 133 px each, all colour bar and no heat map.
+            var names = new[] { "W1", "b1", "gamma1", "beta1", "RunningMean1", "RunningVariance1", "W2", "b2" };
+            int[] slots = HeatmapLayout.Slots(names, out int columns, out int rows, width: 800);
+            Assert.Equal(3, columns);
+            Assert.Equal(3, rows);
+            Assert.Equal(Enumerable.Range(0, 8), slots);
+            HeatmapLayout.Slots(names, out int wide, out _, width: 1500);
+            Assert.Equal(6, wide);
+            HeatmapLayout.Slots(new[] { "a", "b", "c", "d", "e", "f", "g", "h", "i" }, out int grid, out _, width: 300);
+            Assert.Equal(1, grid);
+        }
+
+        [Fact]
         public void Names_without_block_numbers_fill_a_near_square_grid_in_order()
         {
             int[] slots = HeatmapLayout.Slots(new[] { "a", "b", "c", "d", "e" }, out int columns, out int rows);
