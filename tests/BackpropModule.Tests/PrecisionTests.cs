@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using BackpropModule.Tests.Infrastructure;
 using Xunit;
 
@@ -17,20 +16,7 @@ namespace BackpropModule.Tests
         {
             ps.Run("$global:p1Net = New-Network -LayerSizes 2,20,3 -Seed 1 -Precision Single; $global:p1Data = New-Dataset -Kind Spiral -Count 100 -Seed 1; " +
                    "$global:p1Start = $global:p1Net.SnapshotParameters()").AssertNoErrors();
-            using var shell = PowerShell.Create();
-            shell.Runspace = ps.Runspace;
-            shell.AddScript("$null = $global:p1Net | Start-Training -TrainingData $global:p1Data -Epochs 100000 -BatchSize 7 -Optimizer Adam -Seed 1");
-            int stopped = 0;
-            shell.Streams.Progress.DataAdded += (s, e) =>
-            {
-                var p = shell.Streams.Progress[e.Index];
-                if (p.CurrentOperation != null && !p.CurrentOperation.StartsWith("Epoch 1") && !p.CurrentOperation.StartsWith("Epoch 2") &&
-                    Interlocked.Exchange(ref stopped, 1) == 0) shell.BeginStop(null, null);
-            };
-            var async = shell.BeginInvoke();
-            Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(3)), "the pipeline did not stop");
-            try { shell.EndInvoke(async); } catch (PipelineStoppedException) { }
-            Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+            ps.RunAndStopInEpoch3("$null = $global:p1Net | Start-Training -TrainingData $global:p1Data -Epochs 100000 -BatchSize 7 -Optimizer Adam -Seed 1");
             var r = ps.Run(@"
                 $n = $global:p1Net; $cp = $n.Checkpoint
                 $changed = $false; $floats = $true

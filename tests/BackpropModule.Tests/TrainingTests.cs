@@ -103,21 +103,8 @@ namespace BackpropModule.Tests
         {
             ps.Run("$global:s2Net = New-Network -LayerSizes 2,20,3 -Seed 1; $global:s2Data = New-Dataset -Kind Spiral -Count 100 -Seed 1; " +
                    "$global:s2V0 = $global:s2Net.Version; $global:s2H = 'old'").AssertNoErrors();
-            using var shell = PowerShell.Create();
-            shell.Runspace = ps.Runspace;
-            shell.AddScript("$global:s2H = $global:s2Net | Start-Training -TrainingData $global:s2Data -Epochs 100000 -BatchSize 7 -Optimizer Adam -Seed 1");
             // The records go to the variable, not to the output, so the stop is triggered from the progress stream.
-            int stopped = 0;
-            shell.Streams.Progress.DataAdded += (s, e) =>
-            {
-                var p = shell.Streams.Progress[e.Index];
-                if (p.CurrentOperation != null && !p.CurrentOperation.StartsWith("Epoch 1") && !p.CurrentOperation.StartsWith("Epoch 2") &&
-                    Interlocked.Exchange(ref stopped, 1) == 0) shell.BeginStop(null, null);
-            };
-            var async = shell.BeginInvoke();
-            Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(3)), "the pipeline did not stop");
-            try { shell.EndInvoke(async); } catch (PipelineStoppedException) { }
-            Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+            ps.RunAndStopInEpoch3("$global:s2H = $global:s2Net | Start-Training -TrainingData $global:s2Data -Epochs 100000 -BatchSize 7 -Optimizer Adam -Seed 1");
             var r = ps.Run(@"
                 $n = $global:s2Net; $cp = $n.Checkpoint
                 $global:s2H

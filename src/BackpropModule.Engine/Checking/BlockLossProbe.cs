@@ -138,25 +138,11 @@ namespace BackpropModule.Engine.Checking
         }
 
         /// <summary>a_m = cached a_m + Δout ⊗ W_m[j, :].</summary>
-        private void RankOneUpdate(int m, int j, double[] dz, Scratch s)
-        {
-            int width = traces[m].PreActivation.Columns, wRows = network.Layers[m].Inputs;
-            double[] next = s.Pre[m].Data, w = network.Layers[m].W.Value.Data;
-            Array.Copy(traces[m].PreActivation.Data, next, next.Length);
-            for (int c = 0; c < width; c++)
-            {
-                double wc = w[j + c * wRows];
-                int o = c * n;
-                for (int r = 0; r < n; r++) next[o + r] += dz[r] * wc;
-            }
-        }
+        private void RankOneUpdate(int m, int j, double[] dz, Scratch s) =>
+            RankOneUpdate(traces[m].PreActivation.Data, s.Pre[m].Data, n, traces[m].PreActivation.Columns,
+                network.Layers[m].W.Value.Data, network.Layers[m].Inputs, j, dz);
 
-        private double LossOf(Tensor a, Scratch s)
-        {
-            if (g is SoftmaxCrossEntropy softmax) return softmax.ForwardWithLoss(a, s.Y, target);
-            g.Forward(a, s.Y);
-            return g.Loss(a, s.Y, target);
-        }
+        private double LossOf(Tensor a, Scratch s) => LossOf(g, a, s.Y, target);
 
         /// <summary>One thread's buffers: the changed column and, per block after it, a, BatchNorm, outputs and changes.</summary>
         private sealed class Scratch : ProbeScratch

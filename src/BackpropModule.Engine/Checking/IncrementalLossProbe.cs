@@ -108,24 +108,11 @@ namespace BackpropModule.Engine.Checking
             f.Forward(s.Column, s.ColumnOut);
             double[] fz = s.ColumnOut.Data, z = outputs[l].Data, dz = s.ColumnDelta;
             for (int r = 0; r < n; r++) dz[r] = fz[r] - z[j * n + r];
-            int m = l + 1, width = pre[m].Columns;
-            double[] next = s.Pre[m].Data, w = network.Layers[m].W.Value.Data;
-            Array.Copy(pre[m].Data, next, next.Length);
-            int wRows = network.Layers[m].Inputs;
-            for (int c = 0; c < width; c++)
-            {
-                double wc = w[j + c * wRows];
-                int o = c * n;
-                for (int r = 0; r < n; r++) next[o + r] += dz[r] * wc;
-            }
+            int m = l + 1;
+            RankOneUpdate(pre[m].Data, s.Pre[m].Data, n, pre[m].Columns, network.Layers[m].W.Value.Data, network.Layers[m].Inputs, j, dz);
         }
 
-        private double LossOf(Tensor a, Scratch s)
-        {
-            if (g is SoftmaxCrossEntropy softmax) return softmax.ForwardWithLoss(a, s.Y, target);
-            g.Forward(a, s.Y);
-            return g.Loss(a, s.Y, target);
-        }
+        private double LossOf(Tensor a, Scratch s) => LossOf(g, a, s.Y, target);
 
         /// <summary>One thread's buffers: the perturbed column, and the pre-activations, outputs and changes of the layers after it.</summary>
         private sealed class Scratch : ProbeScratch

@@ -1,4 +1,5 @@
 using System;
+using BackpropModule.Engine.Losses;
 using BackpropModule.Engine.Tensors;
 
 namespace BackpropModule.Engine.Checking
@@ -24,6 +25,29 @@ namespace BackpropModule.Engine.Checking
         /// for the same (p, i) write the same positions in the same order.
         /// </summary>
         public abstract double LossWith(int p, int i, double value, ProbeScratch scratch, bool[] signs, out int signCount);
+
+        /// <summary>
+        /// next = cached + Δz ⊗ W[j, :] over n rows: the pre-activation of the layer after a column j whose values
+        /// changed by <paramref name="dz"/>, without multiplying the rest again (W column-major, <paramref name="wRows"/> rows).
+        /// </summary>
+        protected static void RankOneUpdate(double[] cached, double[] next, int n, int width, double[] w, int wRows, int j, double[] dz)
+        {
+            Array.Copy(cached, next, next.Length);
+            for (int c = 0; c < width; c++)
+            {
+                double wc = w[j + c * wRows];
+                int o = c * n;
+                for (int r = 0; r < n; r++) next[o + r] += dz[r] * wc;
+            }
+        }
+
+        /// <summary>The loss of the last pre-activation <paramref name="a"/>, the output written to <paramref name="y"/> (softmax in one pass).</summary>
+        protected static double LossOf(IOutputLoss g, Tensor a, Tensor y, Tensor target)
+        {
+            if (g is SoftmaxCrossEntropy softmax) return softmax.ForwardWithLoss(a, y, target);
+            g.Forward(a, y);
+            return g.Loss(a, y, target);
+        }
     }
 
     /// <summary>Per-thread buffers of a <see cref="LossProbe"/>, plus the sign records of the + and − evaluations.</summary>

@@ -127,18 +127,7 @@ namespace BackpropModule.Engine.Tests.Single
         [InlineData("RMSProp", 11, false)]
         public void AStoppedSingleRunResumesBitForBit(string optimizer, int stopAfter, bool throughFile)
         {
-            var options = new TrainingOptions { Epochs = 4, BatchSize = 32, OptimizerName = optimizer, Seed = 21, Precision = NumericPrecision.Single, ClipNorm = 5 };
-            var whole = Net();
-            new Trainer(whole, Data, options).Run();
-
-            var split = Net();
-            using var cts = new CancellationTokenSource();
-            int batches = 0;
-            var summary = new Trainer(split, Data, options) { BatchCompleted = _ => { if (++batches == stopAfter) cts.Cancel(); } }.Run(cts.Token);
-            Assert.Equal(TrainingStopReason.Cancelled, summary.StopReason);
-            int done = split.Checkpoint.EpochsCompleted;
-            if (throughFile) split = NetworkFile.Deserialize(NetworkFile.Serialize(split), "memory");
-            new Trainer(split, Data, new TrainingOptions { Epochs = 4 - done, Resume = true, Precision = NumericPrecision.Single }).Run();
+            var (whole, split) = SingleResume.Run(() => Net(), Data, optimizer, stopAfter, throughFile);
             AssertSameWeights(whole, split);
             Assert.Equal(whole.History.Select(r => r.TrainingLoss), split.History.Select(r => r.TrainingLoss));
         }

@@ -72,6 +72,29 @@ namespace BackpropModule.Tests.Infrastructure
         public string ModuleManifest { get; }
         public Runspace Runspace => runspace;
 
+        /// <summary>
+        /// Runs a training script in this runspace and stops it (as Ctrl+C does) once progress reports an epoch after
+        /// the second; the stop is triggered from the progress stream because the records may go to a variable.
+        /// Asserts that the pipeline ended Stopped within three minutes.
+        /// </summary>
+        public void RunAndStopInEpoch3(string script)
+        {
+            using var shell = PowerShell.Create();
+            shell.Runspace = runspace;
+            shell.AddScript(script);
+            int stopped = 0;
+            shell.Streams.Progress.DataAdded += (s, e) =>
+            {
+                var p = shell.Streams.Progress[e.Index];
+                if (p.CurrentOperation != null && !p.CurrentOperation.StartsWith("Epoch 1") && !p.CurrentOperation.StartsWith("Epoch 2") &&
+                    System.Threading.Interlocked.Exchange(ref stopped, 1) == 0) shell.BeginStop(null, null);
+            };
+            var async = shell.BeginInvoke();
+            Xunit.Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(3)), "the pipeline did not stop");
+            try { shell.EndInvoke(async); } catch (PipelineStoppedException) { }
+            Xunit.Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+        }
+
         /// <summary>Runs a script; positional arguments are $args.</summary>
         public RunResult Run(string script, params object[] args)
         {
